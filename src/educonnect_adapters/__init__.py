@@ -1,0 +1,1 @@
+"""Adapters for educonnect: one subpackage per adapter, each depending on the core only."""

@@ -1,0 +1,71 @@
+"""Entry point of the ``educonnect`` command.
+
+Each command lives in its own module of :mod:`educonnect_adapters.cli` and is
+listed in :data:`COMMANDS`; a command module has ``register(subparsers)`` which
+adds a parser whose ``handler`` default is ``run(args) -> int``.
+
+Exit codes: 0 success, 1 action refused (permission, state), 2 bad input.
+Errors go to stderr on one line; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Final
+
+from educonnect_core.errors import (
+    ActionRefused,
+    EduconnectError,
+    PermissionDenied,
+)
+
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_OK", "EXIT_REFUSED", "main"]
+
+EXIT_OK: Final = 0
+EXIT_REFUSED: Final = 1
+EXIT_BAD_INPUT: Final = 2
+
+#: Modules of this package that define a command, in help order.
+COMMANDS: Final[tuple[str, ...]] = ("check",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="educonnect",
+        description="Administration des comptes EduConnect / EduConnect account administration",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"educonnect_adapters.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (PermissionDenied, ActionRefused) as exc:
+        _report(exc, args.debug)
+        return EXIT_REFUSED
+    except (EduconnectError, OSError) as exc:
+        _report(exc, args.debug)
+        return EXIT_BAD_INPUT
+
+
+def _report(exc: BaseException, debug: bool) -> None:
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    message = " ".join(str(exc).split())
+    print(f"educonnect: error: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

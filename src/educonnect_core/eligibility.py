@@ -1,0 +1,307 @@
+"""Eligibility: per account and per route, yes or no, and the blockers.
+
+One entry point, :func:`evaluate`, for both profiles. It looks at the account's
+state (when there is an account yet) and at the source data, and returns an
+:class:`Eligibility` whose every closed route lists its
+:class:`~educonnect_core.blockers.Blocker` objects, each with a remedy and the
+moment that remedy takes effect (the next-morning rule for SIECLE fixes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from typing import Final
+
+import attrs
+
+from .accounts import Account
+from .blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
+from .people import Eleve, Link, Profile, Responsable
+from .routes import Route
+from .schedule import RefreshSchedule
+from .states import AccountState
+from .values import BirthDate, EmailAddress, Invalid, MobilePhone
+
+__all__ = [
+    "Child",
+    "Eligibility",
+    "EvaluationContext",
+    "RouteEligibility",
+    "birth_date_problem",
+    "evaluate",
+    "evaluate_eleve",
+    "evaluate_responsable",
+]
+
+B = BlockerCode
+ALL_ROUTES: Final = tuple(Route)
+_RESP_ONLY: Final = (Route.FRANCECONNECT, Route.SMS_SELF_REGISTRATION)
+
+#: Expected age on 31 December of the school year's first year, by the first three
+#: digits of CODE_MEF (collège 6e…3e, lycée général et technologique 2de…Tle).
+EXPECTED_AGE_BY_MEF: Final = {
+    "100": 11,
+    "101": 12,
+    "102": 13,
+    "103": 14,
+    "200": 15,
+    "201": 16,
+    "202": 17,
+}
+#: Plausible age span around the expected age for a known level (our decision).
+AGE_BELOW: Final = 3
+AGE_ABOVE: Final = 4
+#: Plausible ages in the 2nd degree when the level is unknown (our decision).
+AGE_RANGE_SECOND_DEGREE: Final = (9, 30)
+
+
+@attrs.frozen
+class EvaluationContext:
+    """When the question is asked, the refresh schedule and the school year."""
+
+    at: dt.datetime
+    schedule: RefreshSchedule = RefreshSchedule()
+    school_year: int | None = None
+
+    @cached_property
+    def siecle_fix_effective(self) -> dt.datetime:
+        return self.schedule.effective_from(self.at)
+
+
+@attrs.frozen
+class Child:
+    """A student as seen from a responsable: the student and the link."""
+
+    eleve: Eleve
+    link: Link
+
+
+@attrs.frozen
+class RouteEligibility:
+    route: Route
+    blockers: tuple[Blocker, ...] = ()
+
+    @property
+    def eligible(self) -> bool:
+        return not self.blockers
+
+
+@attrs.frozen
+class Eligibility:
+    """The answer for one account: every route, open or with its blockers."""
+
+    profile: Profile
+    siecle_id: str
+    routes: tuple[RouteEligibility, ...]
+
+    def __getitem__(self, route: Route) -> RouteEligibility:
+        for answer in self.routes:
+            if answer.route is route:
+                return answer
+        raise KeyError(route)
+
+    def __iter__(self) -> Iterator[RouteEligibility]:
+        return iter(self.routes)
+
+    @property
+    def eligible_routes(self) -> tuple[Route, ...]:
+        return tuple(r.route for r in self.routes if r.eligible)
+
+    @property
+    def blocked(self) -> bool:
+        """No route is open."""
+        return not self.eligible_routes
+
+    def blocker_codes(self) -> frozenset[BlockerCode]:
+        return frozenset(b.code for r in self.routes for b in r.blockers)
+
+
+def birth_date_problem(eleve: Eleve, school_year: int | None) -> str | None:
+    """Why the student's birth date blocks activation, or ``None`` if it looks right.
+
+    Missing and malformed dates always block. A well-formed date is checked for
+    plausibility against the class level when the school year is known.
+    """
+    date = eleve.birth_date
+    if date is None:
+        return "missing"
+    if isinstance(date, Invalid):
+        return f"malformed: {date.raw!r}"
+    if school_year is None:
+        return None
+    return _implausible(date, eleve.mef, school_year)
+
+
+def _implausible(date: BirthDate, mef: str | None, school_year: int) -> str | None:
+    age = date.age_on(dt.date(school_year, 12, 31))
+    expected = EXPECTED_AGE_BY_MEF.get((mef or "")[:3])
+    if expected is not None:
+        low, high = expected - AGE_BELOW, expected + AGE_ABOVE
+    else:
+        low, high = AGE_RANGE_SECOND_DEGREE
+    if low <= age <= high:
+        return None
+    return f"implausible: {age} years old on 31/12/{school_year}, expected {low} to {high}"
+
+
+def _blocker(
+    code: BlockerCode, ctx: EvaluationContext, subject_id: str | None, detail: str | None = None
+) -> Blocker:
+    info = CATALOGUE[code]
+    if info.fix_in is FixLocation.SIECLE:
+        effective: dt.datetime | None = ctx.siecle_fix_effective
+    elif info.fix_in is FixLocation.ADMIN_MODULE:
+        effective = ctx.at
+    else:
+        effective = None
+    return Blocker(
+        code=code,
+        field=info.field,
+        subject_id=subject_id,
+        fix_in=info.fix_in,
+        remedy_fr=info.remedy_fr,
+        remedy_en=info.remedy_en,
+        effective_from=effective,
+        detail=detail,
+    )
+
+
+def _account_blockers(account: Account | None, ctx: EvaluationContext) -> list[Blocker]:
+    if account is None:
+        return []
+    if account.state in (AccountState.ACTIVATED, AccountState.PASSWORD_RESET):
+        return [_blocker(B.ACCOUNT_ALREADY_ACTIVATED, ctx, account.siecle_id)]
+    if account.state is AccountState.DEACTIVATED:
+        return [_blocker(B.ACCOUNT_DEACTIVATED, ctx, account.siecle_id)]
+    return []
+
+
+def _email_blockers(
+    email: EmailAddress | Invalid | None, subject_id: str, ctx: EvaluationContext
+) -> list[Blocker]:
+    if email is None:
+        return [_blocker(B.MISSING_EMAIL, ctx, subject_id)]
+    if isinstance(email, Invalid):
+        return [_blocker(B.INVALID_EMAIL, ctx, subject_id, email.raw)]
+    return []
+
+
+def _mobile_blockers(
+    mobile: MobilePhone | Invalid | None, subject_id: str, ctx: EvaluationContext
+) -> list[Blocker]:
+    if mobile is None:
+        return [_blocker(B.MISSING_MOBILE, ctx, subject_id)]
+    if isinstance(mobile, Invalid):
+        return [_blocker(B.NOT_A_MOBILE, ctx, subject_id, mobile.raw)]
+    return []
+
+
+def _notification_blockers(account: Account | None, ctx: EvaluationContext) -> list[Blocker]:
+    if (
+        account is not None
+        and account.state is AccountState.NOTIFIED
+        and account.credential is not None
+        and account.credential.expired_on(ctx.at.date())
+    ):
+        detail = f"valid until {account.credential.valid_until.isoformat()}"
+        return [_blocker(B.NOTIFICATION_EXPIRED, ctx, account.siecle_id, detail)]
+    return []
+
+
+def _aten_blockers(
+    account: Account | None, subject_id: str, ctx: EvaluationContext
+) -> list[Blocker]:
+    if account is not None and account.has_aten_credentials:
+        return []
+    return [_blocker(B.NO_ATEN_ACCOUNT, ctx, subject_id)]
+
+
+def _assemble(
+    profile: Profile,
+    siecle_id: str,
+    common: list[Blocker],
+    per_route: dict[Route, list[Blocker]],
+) -> Eligibility:
+    return Eligibility(
+        profile=profile,
+        siecle_id=siecle_id,
+        routes=tuple(
+            RouteEligibility(route, tuple(common + per_route.get(route, [])))
+            for route in ALL_ROUTES
+        ),
+    )
+
+
+def evaluate_eleve(
+    eleve: Eleve, ctx: EvaluationContext, account: Account | None = None
+) -> Eligibility:
+    """Eligibility of a student's account."""
+    sid = eleve.eleve_id
+    common = _account_blockers(account, ctx)
+    if not eleve.current:
+        common.append(_blocker(B.STUDENT_LEFT, ctx, sid, _left_detail(eleve)))
+    problem = birth_date_problem(eleve, ctx.school_year)
+    if problem is not None:
+        common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, sid, problem))
+    not_for = [_blocker(B.ROUTE_NOT_FOR_PROFILE, ctx, None)]
+    notification = _notification_blockers(account, ctx)
+    per_route = {
+        Route.FRANCECONNECT: not_for,
+        Route.SMS_SELF_REGISTRATION: not_for,
+        Route.PROVISIONAL_PAPER: notification,
+        Route.PROVISIONAL_EMAIL: notification + _email_blockers(eleve.email, sid, ctx),
+        Route.ATEN_TRANSITION: _aten_blockers(account, sid, ctx),
+    }
+    return _assemble(Profile.ELEVE, sid, common, per_route)
+
+
+def _left_detail(eleve: Eleve) -> str | None:
+    return f"left on {eleve.left_on.isoformat()}" if eleve.left_on else None
+
+
+def evaluate_responsable(
+    responsable: Responsable,
+    children: Sequence[Child],
+    ctx: EvaluationContext,
+    account: Account | None = None,
+) -> Eligibility:
+    """Eligibility of a responsable's account, given the students linked to them."""
+    pid = responsable.personne_id
+    common = _account_blockers(account, ctx)
+    legal = [c for c in children if c.link.legal]
+    current = [c for c in legal if c.eleve.current]
+    if not legal:
+        common.append(_blocker(B.NOT_LEGAL_REPRESENTATIVE, ctx, pid))
+    elif not current:
+        common.append(_blocker(B.NO_CURRENT_STUDENT, ctx, pid))
+    for child in current:
+        problem = birth_date_problem(child.eleve, ctx.school_year)
+        if problem is not None:
+            common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, child.eleve.eleve_id, problem))
+    identity = _mobile_blockers(responsable.mobile, pid, ctx)
+    if not responsable.name.complete:
+        identity.append(_blocker(B.MISSING_NAME, ctx, pid))
+    notification = _notification_blockers(account, ctx)
+    per_route = {
+        Route.FRANCECONNECT: identity,
+        Route.SMS_SELF_REGISTRATION: identity,
+        Route.PROVISIONAL_PAPER: notification,
+        Route.PROVISIONAL_EMAIL: notification + _email_blockers(responsable.email, pid, ctx),
+        Route.ATEN_TRANSITION: _aten_blockers(account, pid, ctx),
+    }
+    return _assemble(Profile.RESPONSABLE, pid, common, per_route)
+
+
+def evaluate(
+    person: Eleve | Responsable,
+    ctx: EvaluationContext,
+    *,
+    account: Account | None = None,
+    children: Sequence[Child] = (),
+) -> Eligibility:
+    """Eligibility for a student or a responsable (then pass their ``children``)."""
+    if isinstance(person, Eleve):
+        return evaluate_eleve(person, ctx, account)
+    return evaluate_responsable(person, children, ctx, account)

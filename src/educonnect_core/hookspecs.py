@@ -1,0 +1,92 @@
+"""The hook specifications: the whole contract between the core and adapters.
+
+Every hook name starts with ``educonnect_``. Adapters implement hooks with
+:data:`hookimpl` and register through the ``educonnect`` entry-point group,
+exactly as a third party would::
+
+    [project.entry-points.educonnect]
+    mysource = "my_package.plugin"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pluggy
+
+from .ports import Channel, ExportReader, SourceOptions, Store
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+
+PROJECT_NAME = "educonnect"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec(firstresult=True)
+def educonnect_open_source(paths: Sequence[Path], options: SourceOptions) -> ExportReader | None:
+    """Open ``paths`` as one school's export, if this adapter recognizes them.
+
+    Contract:
+
+    * Return ``None`` (quickly, reading at most the first bytes of each file)
+      when the files are not of this adapter's kind, so that another adapter
+      may answer. The first non-``None`` answer wins.
+    * Otherwise return an :class:`~educonnect_core.ports.ExportReader`. Files
+      may come in any order, plain or zipped; kinds are told by content.
+    * A file of this kind that cannot be read raises
+      :class:`~educonnect_core.errors.SourceError` naming file, line and element;
+      nothing from a failing file may be yielded.
+    * A field-level problem is a :class:`~educonnect_core.findings.Finding`;
+      the record is kept.
+    * Refuse hostile input (DTDs, entities, files over ``options.max_bytes``).
+    """
+
+
+@hookspec
+def educonnect_source_kinds() -> Sequence[str]:
+    """Names of the source kinds this plugin reads (for messages and docs).
+
+    Contract: pure, cheap, no I/O.
+    """
+    return ()
+
+
+@hookspec(firstresult=True)
+def educonnect_open_store(url: str) -> Store | None:
+    """Open the storage backend for ``url`` if its scheme is this plugin's.
+
+    Contract: return ``None`` for a scheme this plugin does not serve;
+    otherwise return an open store whose schema is created or migrated forward.
+    Raise :class:`~educonnect_core.errors.StorageError` when the URL is this
+    plugin's but the store cannot be opened.
+    """
+
+
+@hookspec
+def educonnect_store_schemes() -> Sequence[str]:
+    """URL schemes this plugin serves (``memory``, ``sqlite``, ``postgresql``).
+
+    Contract: pure, cheap, no I/O.
+    """
+    return ()
+
+
+@hookspec(firstresult=True)
+def educonnect_open_channel(name: str, settings: Mapping[str, str]) -> Channel | None:
+    """Open the notification channel called ``name`` with ``settings``.
+
+    Contract: return ``None`` for a name this plugin does not serve; otherwise
+    a ready :class:`~educonnect_core.ports.Channel`. Invalid settings raise
+    :class:`~educonnect_core.errors.InvalidValue` naming the setting.
+    """
+
+
+@hookspec
+def educonnect_channel_names() -> Sequence[str]:
+    """Names of the channels this plugin provides (``paper``, ``email``, ``sms``).
+
+    Contract: pure, cheap, no I/O.
+    """
+    return ()

@@ -1,0 +1,89 @@
+"""Ports: the Protocols through which the core reaches the outside world.
+
+The core never reads the wall clock, draws random numbers, opens files, sockets
+or databases itself: it is handed objects that satisfy these Protocols.
+Adapters (``educonnect_adapters``) implement them; fakes for tests live in
+``educonnect_core.testing``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+from .findings import Finding
+from .people import Eleve, Link, Responsable, School
+
+__all__ = ["Channel", "Clock", "ExportReader", "RandomSource", "SourceOptions", "Store"]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Tells the time. ``now()`` returns an aware datetime."""
+
+    def now(self) -> dt.datetime: ...
+
+
+@runtime_checkable
+class RandomSource(Protocol):
+    """A cryptographically secure source of randomness."""
+
+    def token_bytes(self, n: int) -> bytes: ...
+
+    def choice(self, alphabet: str) -> str:
+        """One character of ``alphabet``, uniformly."""
+        ...
+
+
+@runtime_checkable
+class ExportReader(Protocol):
+    """One school's export, opened by a source adapter, read as streams.
+
+    ``school`` is known once the reader is opened. ``eleves()``,
+    ``responsables()`` and ``links()`` may each be iterated once, in that order;
+    ``findings`` is complete once all three are exhausted. A malformed file
+    raises :class:`~educonnect_core.errors.SourceError` (file, line, element)
+    when opened or while iterated; field-level problems are findings.
+    """
+
+    @property
+    def school(self) -> School: ...
+
+    def eleves(self) -> Iterator[Eleve]: ...
+
+    def responsables(self) -> Iterator[Responsable]: ...
+
+    def links(self) -> Iterator[Link]: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+
+class SourceOptions(Protocol):
+    """Options handed to source adapters (see :class:`educonnect_core.sources.ReadOptions`)."""
+
+    @property
+    def expected_uai(self) -> str | None: ...
+
+    @property
+    def max_bytes(self) -> int: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A storage backend opened from a URL. Its full contract (unit of work,
+    repositories, statistics) is defined in :mod:`educonnect_core.storage`."""
+
+    @property
+    def url(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """A notification channel. Its full contract is in :mod:`educonnect_core.channels`."""
+
+    @property
+    def name(self) -> str: ...
