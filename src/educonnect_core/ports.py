@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
+from .channels import Channel
 from .findings import Finding
 from .people import Eleve, Link, Responsable, School
 
@@ -79,11 +80,3 @@ class Store(Protocol):
     def url(self) -> str: ...
 
     def close(self) -> None: ...
-
-
-@runtime_checkable
-class Channel(Protocol):
-    """A notification channel. Its full contract is in :mod:`educonnect_core.channels`."""
-
-    @property
-    def name(self) -> str: ...
