@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 from .channels import Channel
 from .findings import Finding
 from .people import Eleve, Link, Responsable, School
+from .storage import Store  # the full storage contract: educonnect_core.storage
 
 __all__ = ["Channel", "Clock", "ExportReader", "RandomSource", "SourceOptions", "Store"]
 
@@ -69,14 +70,3 @@ class SourceOptions(Protocol):
 
     @property
     def max_bytes(self) -> int: ...
-
-
-@runtime_checkable
-class Store(Protocol):
-    """A storage backend opened from a URL. Its full contract (unit of work,
-    repositories, statistics) is defined in :mod:`educonnect_core.storage`."""
-
-    @property
-    def url(self) -> str: ...
-
-    def close(self) -> None: ...

@@ -1,0 +1,485 @@
+"""Storage ports: the store, its unit of work, repositories, queries and statistics.
+
+A :class:`Store` is opened from a URL by a storage plugin (``memory://``,
+``sqlite:///path.db``, ``postgresql://…``). All reads and writes go through a
+:class:`UnitOfWork`, a context manager that rolls back unless :meth:`~UnitOfWork.commit`
+was called::
+
+    with store.unit_of_work() as uow:
+        account = uow.accounts.get("E-0990007V-1001")
+        uow.accounts.update(account.apply(Event.DEACTIVATE, at=now))
+        uow.audit.append(event)
+        uow.commit()
+
+Accounts carry a ``version``: a new account is stored at version 1 and every
+:meth:`~AccountRepository.update` checks the version it is given against the
+stored one (else :class:`~educonnect_core.errors.ConcurrentModification`) and
+returns the account at the next version.
+
+People are keyed by school: ``(uai, eleve_id)`` and ``(uai, personne_id)``.
+Each account may carry an :class:`EligibilitySnapshot` (routes, blocker codes,
+classes and a folded name), computed by :mod:`educonnect_core.eligibility` at
+write time, so that queries and :class:`Statistics` run inside the store.
+See ``docs/storage.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from types import TracebackType
+from typing import Generic, Protocol, Self, TypeVar, runtime_checkable
+
+import attrs
+
+from .accounts import Account
+from .audit import AuditEvent
+from .blockers import BlockerCode
+from .deliveries import DeliveryRecord
+from .eligibility import Child, Eligibility
+from .errors import InvalidValue, StorageError
+from .people import Eleve, Link, Profile, Responsable, School
+from .routes import Route
+from .states import AccountState
+from .values import PersonName, Uai, fold
+
+__all__ = [
+    "AccountQuery",
+    "AccountRepository",
+    "AuditLog",
+    "DeliveryLog",
+    "DuplicateAccount",
+    "EligibilityRepository",
+    "EligibilitySnapshot",
+    "IdentifierTaken",
+    "Page",
+    "PeopleRepository",
+    "Statistics",
+    "Store",
+    "UnitOfWork",
+    "search_key",
+]
+
+T = TypeVar("T")
+
+
+class DuplicateAccount(StorageError, ValueError):
+    """An account with that ``account_id`` already exists."""
+
+    def __init__(self, account_id: str) -> None:
+        self.account_id = account_id
+        super().__init__(f"account {account_id!r} already exists")
+
+
+class IdentifierTaken(StorageError, ValueError):
+    """The login ``identifier`` is already used by another account of the store."""
+
+    def __init__(self, identifier: str, account_id: str | None = None) -> None:
+        self.identifier = identifier
+        self.account_id = account_id
+        whose = f" (wanted by {account_id!r})" if account_id else ""
+        super().__init__(f"identifier {identifier!r} is already taken by another account{whose}")
+
+
+def search_key(name: PersonName) -> str:
+    """The folded ``LAST FIRST`` form the name filter of :class:`AccountQuery` matches."""
+    return fold(f"{name.last} {name.first}".strip())
+
+
+def _routes_map(
+    value: Mapping[Route, Iterable[BlockerCode]],
+) -> Mapping[Route, frozenset[BlockerCode]]:
+    return {route: frozenset(value.get(route, ())) for route in Route}
+
+
+def _divisions(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(value)))
+
+
+@attrs.frozen
+class EligibilitySnapshot:
+    """What the store keeps of an :class:`~educonnect_core.eligibility.Eligibility`.
+
+    ``routes`` maps every route to its blocker codes (empty: the route is open);
+    ``divisions`` are the classes the account belongs to (the student's class; a
+    responsable's current children's classes); ``name_key`` is the folded name
+    searched by :attr:`AccountQuery.name`. ``computed_at`` is not compared.
+    """
+
+    account_id: str
+    routes: Mapping[Route, frozenset[BlockerCode]] = attrs.field(converter=_routes_map)
+    divisions: tuple[str, ...] = attrs.field(default=(), converter=_divisions)
+    name_key: str = ""
+    computed_at: dt.datetime | None = attrs.field(default=None, eq=False)
+
+    @classmethod
+    def of(
+        cls,
+        account_id: str,
+        eligibility: Eligibility,
+        *,
+        divisions: Iterable[str | None] = (),
+        name: PersonName | None = None,
+        at: dt.datetime | None = None,
+    ) -> Self:
+        return cls(
+            account_id=account_id,
+            routes={r.route: frozenset(b.code for b in r.blockers) for r in eligibility},
+            divisions=tuple(d for d in divisions if d),
+            name_key=search_key(name) if name is not None else "",
+            computed_at=at,
+        )
+
+    @property
+    def eligible_routes(self) -> frozenset[Route]:
+        return frozenset(r for r, codes in self.routes.items() if not codes)
+
+    @property
+    def blocker_codes(self) -> frozenset[BlockerCode]:
+        return frozenset(c for codes in self.routes.values() for c in codes)
+
+    @property
+    def blocked(self) -> bool:
+        """No route is open."""
+        return not self.eligible_routes
+
+    # Bit masks: how SQL backends store routes and codes (bit i = i-th enum member).
+    @property
+    def eligible_mask(self) -> int:
+        return routes_mask(self.eligible_routes)
+
+    @property
+    def blocker_mask(self) -> int:
+        return codes_mask(self.blocker_codes)
+
+
+ROUTE_BITS: Mapping[Route, int] = {r: 1 << i for i, r in enumerate(Route)}
+CODE_BITS: Mapping[BlockerCode, int] = {c: 1 << i for i, c in enumerate(BlockerCode)}
+
+
+def routes_mask(routes: Iterable[Route]) -> int:
+    mask = 0
+    for route in routes:
+        mask |= ROUTE_BITS[route]
+    return mask
+
+
+def codes_mask(codes: Iterable[BlockerCode]) -> int:
+    mask = 0
+    for code in codes:
+        mask |= CODE_BITS[code]
+    return mask
+
+
+def _check_offset(query: AccountQuery, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 0:
+        raise InvalidValue("AccountQuery.offset", value, "expected 0 or more")
+
+
+def _check_limit(
+    query: AccountQuery, attribute: attrs.Attribute[int | None], value: int | None
+) -> None:
+    if value is not None and value < 0:
+        raise InvalidValue("AccountQuery.limit", value, "expected 0 or more, or None")
+
+
+@attrs.frozen
+class AccountQuery:
+    """A filter over accounts; every criterion given must hold.
+
+    ``route`` with ``eligible`` (default ``True``): the route is open (or closed,
+    with ``eligible=False``) per the stored snapshot. ``activated_by``: the route
+    the account was activated by. ``blocker``: some route is closed by that code.
+    ``blocked``: no route is open (``True``) / some route is open (``False``).
+    ``name``: a substring of ``LAST FIRST``, accent- and case-insensitive.
+    Results are ordered by folded name, then ``account_id``. Criteria on the
+    snapshot never match an account without one.
+    """
+
+    uai: Uai | None = None
+    profile: Profile | None = None
+    state: AccountState | None = None
+    division: str | None = None
+    route: Route | None = None
+    eligible: bool = True
+    activated_by: Route | None = None
+    blocker: BlockerCode | None = None
+    blocked: bool | None = None
+    name: str | None = None
+    offset: int = attrs.field(default=0, validator=_check_offset)
+    limit: int | None = attrs.field(default=50, validator=_check_limit)  # type: ignore[arg-type]
+
+    @property
+    def name_fragment(self) -> str | None:
+        """The folded form of :attr:`name`, as stored in ``name_key``."""
+        return fold(self.name.strip()) if self.name and self.name.strip() else None
+
+    def matches(self, account: Account, snapshot: EligibilitySnapshot | None) -> bool:
+        """Reference semantics (used by the memory backend and the contract suite)."""
+        if self.uai is not None and account.uai != self.uai:
+            return False
+        if self.profile is not None and account.profile is not self.profile:
+            return False
+        if self.state is not None and account.state is not self.state:
+            return False
+        if self.activated_by is not None and account.route is not self.activated_by:
+            return False
+        needs_snapshot = (
+            self.division is not None
+            or self.route is not None
+            or self.blocker is not None
+            or self.blocked is not None
+            or self.name_fragment is not None
+        )
+        if not needs_snapshot:
+            return True
+        if snapshot is None:
+            return False
+        if self.division is not None and self.division not in snapshot.divisions:
+            return False
+        if self.route is not None and (self.route in snapshot.eligible_routes) != self.eligible:
+            return False
+        if self.blocker is not None and self.blocker not in snapshot.blocker_codes:
+            return False
+        if self.blocked is not None and snapshot.blocked != self.blocked:
+            return False
+        fragment = self.name_fragment
+        return fragment is None or fragment in snapshot.name_key
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of results and the ``total`` number of matches."""
+
+    items: tuple[T, ...]
+    total: int
+    offset: int = 0
+    limit: int | None = None
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+@attrs.frozen
+class Statistics:
+    """Counts computed by the store.
+
+    ``by_division_state`` counts an account once per class of its snapshot (a
+    responsable with children in two classes counts in both); ``by_route`` counts
+    activated accounts by the route used; ``blocked_by_code`` counts accounts
+    whose snapshot carries the code on some route; ``blocked`` counts accounts
+    with no open route.
+    """
+
+    total: int
+    by_profile_state: Mapping[tuple[Profile, AccountState], int]
+    by_division_state: Mapping[tuple[str, AccountState], int]
+    by_route: Mapping[Route, int]
+    blocked_by_code: Mapping[BlockerCode, int]
+    blocked: int
+
+    def activation_rate(self, division: str) -> float | None:
+        """Share of the class's accounts that are activated (or password reset)."""
+        counts = {s: n for (d, s), n in self.by_division_state.items() if d == division}
+        total = sum(counts.values())
+        if not total:
+            return None
+        done = counts.get(AccountState.ACTIVATED, 0) + counts.get(AccountState.PASSWORD_RESET, 0)
+        return done / total
+
+
+class AccountRepository(Protocol):
+    """Accounts, keyed by ``account_id``; ``identifier`` is unique across the store."""
+
+    def get(self, account_id: str) -> Account:
+        """The account; :class:`~educonnect_core.errors.NotFound` if none."""
+        ...
+
+    def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None: ...
+
+    def by_identifier(self, identifier: str) -> Account:
+        """The account with that login; :class:`NotFound` if none."""
+        ...
+
+    def identifier_taken(self, identifier: str) -> bool: ...
+
+    def add(self, account: Account) -> Account:
+        """Store a new account at version 1 and return it so.
+
+        Raises :class:`DuplicateAccount` or :class:`IdentifierTaken`.
+        """
+        ...
+
+    def add_many(self, accounts: Iterable[Account]) -> int:
+        """Bulk :meth:`add` (streamed); returns how many were stored."""
+        ...
+
+    def update(self, account: Account) -> Account:
+        """Save ``account`` over the stored one and return it at the next version.
+
+        ``account.version`` must equal the stored version, else
+        :class:`~educonnect_core.errors.ConcurrentModification`; :class:`NotFound`
+        if there is no such account; :class:`IdentifierTaken` on a login clash.
+        """
+        ...
+
+    def of_school(self, uai: Uai) -> Iterator[Account]:
+        """Every account of a school, ordered by ``account_id``."""
+        ...
+
+    def query(self, query: AccountQuery) -> Page[Account]: ...
+
+    def count(self, query: AccountQuery) -> int: ...
+
+    def statistics(self, uai: Uai | None = None) -> Statistics:
+        """Counts over the accounts of one school, or of the whole store."""
+        ...
+
+
+class PeopleRepository(Protocol):
+    """Schools, students, responsables and links, as the source gave them.
+
+    Upserts write only what differs from what is stored and return how many
+    records they wrote.
+    """
+
+    def upsert_school(self, school: School) -> bool: ...
+
+    def get_school(self, uai: Uai) -> School:
+        """:class:`NotFound` if unknown."""
+        ...
+
+    def schools(self) -> list[School]: ...
+
+    def upsert_eleves(self, uai: Uai, eleves: Iterable[Eleve]) -> int: ...
+
+    def upsert_responsables(self, uai: Uai, responsables: Iterable[Responsable]) -> int: ...
+
+    def upsert_links(self, uai: Uai, links: Iterable[Link]) -> int:
+        """Links are keyed by ``(eleve_id, personne_id)``; both must be stored."""
+        ...
+
+    def delete_links(self, uai: Uai, keys: Iterable[tuple[str, str]]) -> int:
+        """Remove the ``(eleve_id, personne_id)`` links; returns how many existed."""
+        ...
+
+    def get_eleve(self, uai: Uai, eleve_id: str) -> Eleve:
+        """:class:`NotFound` if unknown."""
+        ...
+
+    def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
+        """:class:`NotFound` if unknown."""
+        ...
+
+    def eleves(self, uai: Uai) -> Iterator[Eleve]:
+        """Ordered by ``eleve_id``."""
+        ...
+
+    def responsables(self, uai: Uai) -> Iterator[Responsable]:
+        """Ordered by ``personne_id``."""
+        ...
+
+    def links(self, uai: Uai) -> Iterator[Link]:
+        """Ordered by ``(eleve_id, personne_id)``."""
+        ...
+
+    def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]: ...
+
+    def links_of_responsable(self, uai: Uai, personne_id: str) -> list[Link]: ...
+
+    def children(self, uai: Uai, personne_id: str) -> list[Child]:
+        """The students linked to a responsable, with the link (any level)."""
+        ...
+
+
+class EligibilityRepository(Protocol):
+    """The eligibility snapshot of each account (derived data: no version bump)."""
+
+    def put(self, snapshot: EligibilitySnapshot) -> None:
+        """Store or replace; :class:`NotFound` if the account does not exist."""
+        ...
+
+    def put_many(self, snapshots: Iterable[EligibilitySnapshot]) -> int: ...
+
+    def get(self, account_id: str) -> EligibilitySnapshot | None: ...
+
+
+class AuditLog(Protocol):
+    """Append-only audit events; the store gives each an ``event_id`` if it has none."""
+
+    def append(self, event: AuditEvent) -> AuditEvent: ...
+
+    def by_account(self, account_id: str, *, limit: int | None = None) -> list[AuditEvent]:
+        """Oldest first; with ``limit``, the latest ``limit`` events (still oldest first)."""
+        ...
+
+    def by_actor(self, actor_id: str, *, limit: int | None = None) -> list[AuditEvent]: ...
+
+
+class DeliveryLog(Protocol):
+    """Append-only delivery history."""
+
+    def append(self, record: DeliveryRecord) -> None: ...
+
+    def append_many(self, records: Iterable[DeliveryRecord]) -> int: ...
+
+    def by_account(self, account_id: str) -> list[DeliveryRecord]:
+        """Oldest first."""
+        ...
+
+    def latest(self, account_id: str) -> DeliveryRecord | None: ...
+
+    def latest_per_account(self, account_ids: Iterable[str]) -> dict[str, DeliveryRecord]:
+        """The latest record of each account that has one."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic piece of work; rolled back on exit unless committed.
+
+    After :meth:`commit` the unit of work may go on being used for reads and
+    further writes (which need another commit).
+    """
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def people(self) -> PeopleRepository: ...
+
+    @property
+    def eligibility(self) -> EligibilityRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def deliveries(self) -> DeliveryLog: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A storage backend opened from a URL (see ``docs/storage.md``)."""
+
+    @property
+    def url(self) -> str: ...
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work; several may be open at once (each its own connection)."""
+        ...
+
+    def close(self) -> None: ...
