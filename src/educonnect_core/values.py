@@ -160,7 +160,12 @@ class BirthDate:
     @value.validator
     def _check(self, attribute: attrs.Attribute[dt.date], value: dt.date) -> None:
         if value.year < 1900:
-            raise InvalidValue("BirthDate", value.isoformat(), "expected a year from 1900")
+            raise InvalidValue(
+                "BirthDate",
+                value.isoformat(),
+                "expected a year from 1900",
+                code="INVALID_BIRTH_DATE",
+            )
 
     @classmethod
     def parse(cls, raw: str) -> Self:
