@@ -12,7 +12,9 @@ way the library hands a batch to a channel:
 * one failure never stops a batch, and a channel that raises fails its batch
   without stopping the caller;
 * every attempt becomes a :class:`~educonnect_core.deliveries.DeliveryRecord`,
-  written through a :class:`DeliveryLog` when one is given;
+  returned, and appended to the store's
+  :class:`~educonnect_core.storage.DeliveryLog` when one is given (the caller
+  commits its unit of work);
 * :func:`retry_failed` delivers again only what the channel failed.
 """
 
@@ -32,22 +34,25 @@ from .people import Profile
 from .values import EmailAddress, MobilePhone, PersonName, Uai
 
 if TYPE_CHECKING:
+    from .credentials import IssuedCredential
     from .ports import Clock
+    from .storage import DeliveryLog
 
 __all__ = [
     "EDUCONNECT_URL",
     "NO_DIVISION",
     "BatchResult",
     "Channel",
-    "DeliveryLog",
     "DeliveryReport",
     "Medium",
     "Notification",
     "NotificationKind",
     "NotifiedChild",
     "deliver_batch",
+    "french_date",
     "refusal_reason",
     "retry_failed",
+    "template_values",
 ]
 
 #: Where users go to activate their account or sign in.
@@ -230,6 +235,43 @@ class Notification:
             school_name=school_name,
         )
 
+    @classmethod
+    def from_issued(
+        cls,
+        issued: IssuedCredential,
+        *,
+        on: dt.date,
+        civilite: str | None = None,
+        children: Iterable[NotifiedChild] | None = None,
+        school_name: str | None = None,
+    ) -> Self:
+        """The notification for what the administration service issued.
+
+        ``on`` dates an identifier recall (which has no document date);
+        ``children`` with their classes replace the bare names of
+        ``issued.children`` when given.
+        """
+        recall = not issued.kind.carries_password
+        return cls(
+            account_id=issued.account_id,
+            profile=issued.profile,
+            uai=Uai.parse(str(issued.uai)),
+            identifier=issued.identifier,
+            kind=issued.kind,
+            document_date=issued.document_date or on,
+            valid_until=None if recall else issued.valid_until,
+            password=None if recall else issued.password,
+            recipient=issued.recipient,
+            civilite=civilite or issued.civilite,
+            division=issued.division,
+            children=tuple(children)
+            if children is not None
+            else tuple(NotifiedChild(name) for name in issued.children),
+            email=issued.email,
+            mobile=issued.mobile,
+            school_name=school_name,
+        )
+
     @property
     def batch_division(self) -> str:
         """The class whose pile this letter goes in: the élève's class, or for a
@@ -310,12 +352,6 @@ class Channel(Protocol):
         ...
 
     def deliver(self, batch: Sequence[Notification]) -> list[DeliveryReport]: ...
-
-
-class DeliveryLog(Protocol):
-    """Where delivery history goes (a store's deliveries repository fits)."""
-
-    def append(self, records: Sequence[DeliveryRecord]) -> None: ...
 
 
 def refusal_reason(notification: Notification, medium: Medium) -> str | None:
@@ -438,7 +474,7 @@ def deliver_batch(
             )
         )
     if log is not None:
-        log.append(records)
+        log.append_many(records)
     return BatchResult(
         channel=channel.name,
         batch_id=batch_id,
@@ -464,3 +500,61 @@ def retry_failed(
     notifications only.
     """
     return deliver_batch(channel, previous.pending, clock=clock, log=log, batch_id=batch_id)
+
+
+_MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_date(day: dt.date) -> str:
+    """``12 janvier 2026`` (``1er`` for the first of the month)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def template_values(notification: Notification, *, url: str = EDUCONNECT_URL) -> dict[str, str]:
+    """The placeholders every channel template may use, as plain text.
+
+    ``identifiant``, ``mot_de_passe`` (empty for a recall), ``salutation``,
+    ``civilite``, ``prenom``, ``nom``, ``profil`` (``élève``/``responsable``),
+    ``classe``, ``etablissement`` (school name, or ``l'établissement <UAI>``), ``uai``,
+    ``date_document``, ``valable_jusqu_au`` (French dates), ``url``,
+    ``enfants`` (one line per child, ``- Zoé MARTIN (3A)``) and
+    ``enfants_bloc`` (a paragraph introducing them, empty for an élève).
+    """
+    n = notification
+    children = "\n".join(f"- {child}" for child in n.children)
+    if children:
+        title = "Enfant concerné" if len(n.children) == 1 else "Enfants concernés"
+        block = f"{title} par ce compte :\n{children}\n"
+    else:
+        block = ""
+    return {
+        "identifiant": n.identifier,
+        "mot_de_passe": n.password or "",
+        "salutation": n.salutation,
+        "civilite": n.civilite_long or "",
+        "prenom": n.recipient.first,
+        "nom": n.recipient.last,
+        "profil": "élève" if n.profile is Profile.ELEVE else "responsable",
+        "classe": n.division or "",
+        "etablissement": n.school_name or f"l'établissement {n.uai}",
+        "uai": str(n.uai),
+        "date_document": french_date(n.document_date),
+        "valable_jusqu_au": french_date(n.valid_until) if n.valid_until else "",
+        "url": url,
+        "enfants": children,
+        "enfants_bloc": block,
+    }

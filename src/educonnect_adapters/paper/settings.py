@@ -1,0 +1,92 @@
+"""Settings of the ``paper`` channel, read from the plain mapping a plugin receives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final, Self
+
+import attrs
+
+from educonnect_core.channels import EDUCONNECT_URL
+from educonnect_core.errors import InvalidValue
+
+__all__ = ["FONT_CANDIDATES", "PaperSettings"]
+
+#: Where a DejaVu Sans font is usually installed (Debian/Ubuntu, Fedora, Arch, macOS
+#: Homebrew); the first file found is used when no ``font`` setting is given.
+FONT_CANDIDATES: Final = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/opt/homebrew/share/fonts/DejaVuSans.ttf",
+)
+
+_KNOWN: Final = frozenset({"output_dir", "templates_dir", "font", "font_bold", "url"})
+
+
+def _existing_file(key: str, raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_file():
+        raise InvalidValue(f"paper setting {key!r}", raw, "expected an existing font file")
+    return path
+
+
+@attrs.frozen
+class PaperSettings:
+    """``output_dir`` (required): where PDFs are written. ``templates_dir``: a
+    school's letter templates. ``font``/``font_bold``: TrueType files, or
+    ``font=core`` for the PDF core font (Latin-1 only); by default DejaVu Sans
+    when installed. ``url``: where users go."""
+
+    output_dir: Path
+    templates_dir: Path | None = None
+    font: Path | None = None
+    font_bold: Path | None = None
+    core_font: bool = False
+    url: str = EDUCONNECT_URL
+
+    @classmethod
+    def from_mapping(cls, settings: Mapping[str, str]) -> Self:
+        """Raises :class:`InvalidValue` naming a missing, unknown or wrong setting."""
+        unknown = sorted(set(settings) - _KNOWN)
+        if unknown:
+            raise InvalidValue(
+                "paper settings", ", ".join(unknown), f"unknown; expected {sorted(_KNOWN)}"
+            )
+        raw_output = settings.get("output_dir", "").strip()
+        if not raw_output:
+            raise InvalidValue("paper setting 'output_dir'", raw_output, "is required")
+        output_dir = Path(raw_output)
+        if output_dir.exists() and not output_dir.is_dir():
+            raise InvalidValue("paper setting 'output_dir'", raw_output, "expected a directory")
+        templates_dir = None
+        if raw_templates := settings.get("templates_dir", "").strip():
+            templates_dir = Path(raw_templates)
+            if not templates_dir.is_dir():
+                raise InvalidValue(
+                    "paper setting 'templates_dir'", raw_templates, "expected a directory"
+                )
+        raw_font = settings.get("font", "").strip()
+        core_font = raw_font == "core"
+        font: Path | None = None
+        if raw_font and not core_font:
+            font = _existing_file("font", raw_font)
+        elif not raw_font:
+            font = next((Path(c) for c in FONT_CANDIDATES if Path(c).is_file()), None)
+            core_font = font is None
+        font_bold: Path | None = None
+        if raw_bold := settings.get("font_bold", "").strip():
+            font_bold = _existing_file("font_bold", raw_bold)
+        elif font is not None:
+            sibling = font.with_name(f"{font.stem}-Bold{font.suffix}")
+            font_bold = sibling if sibling.is_file() else font
+        return cls(
+            output_dir=output_dir,
+            templates_dir=templates_dir,
+            font=font,
+            font_bold=font_bold,
+            core_font=core_font,
+            url=settings.get("url", "").strip() or EDUCONNECT_URL,
+        )
