@@ -1,0 +1,805 @@
+"""The storage contract: pytest classes every storage adapter must pass.
+
+An adapter author subclasses :class:`StorageContract` in a test module and
+provides one fixture, ``store``: a fresh, empty, open store (closed afterwards)::
+
+    import pytest
+    from educonnect_core.testing.storage_contract import StorageContract
+
+    class TestMyStore(StorageContract):
+        @pytest.fixture
+        def store(self):
+            store = MyStore.open("mystore://…")
+            yield store
+            store.close()
+
+The suite covers round-trips of every domain object (with Hypothesis), the
+queries and statistics against the reference semantics of
+:meth:`~educonnect_core.storage.AccountQuery.matches`, rollback, atomicity,
+stale versions, identifier uniqueness and concurrent writers (two units of
+work, two threads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from educonnect_core.accounts import Account, ProvisionalCredential
+from educonnect_core.audit import AuditEvent, Outcome
+from educonnect_core.blockers import BlockerCode
+from educonnect_core.deliveries import DeliveryRecord
+from educonnect_core.errors import ConcurrentModification, NotFound
+from educonnect_core.people import (
+    Degree,
+    Eleve,
+    Link,
+    Profile,
+    Responsable,
+    ResponsibilityLevel,
+    School,
+    StudentStatus,
+)
+from educonnect_core.routes import Route
+from educonnect_core.states import AccountState
+from educonnect_core.storage import (
+    AccountQuery,
+    DuplicateAccount,
+    EligibilitySnapshot,
+    IdentifierTaken,
+    Statistics,
+    Store,
+    UnitOfWork,
+    search_key,
+)
+from educonnect_core.values import (
+    UAI_CHECK_LETTERS,
+    BirthDate,
+    EmailAddress,
+    Ine,
+    Invalid,
+    MobilePhone,
+    PersonName,
+    Uai,
+)
+
+__all__ = [
+    "StorageContract",
+    "accounts",
+    "audit_events",
+    "delivery_records",
+    "eleves",
+    "reference_statistics",
+    "responsables",
+    "schools",
+    "snapshots_for",
+    "uais",
+]
+
+# --------------------------------------------------------------------------- strategies
+
+_TEXT: Final = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x2FFF),
+    max_size=12,
+)
+_IDS: Final = st.text(alphabet="0123456789ABCDEF", min_size=1, max_size=10)
+_TZ: Final = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=1))])
+_DATETIMES: Final = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1), timezones=_TZ
+)
+_DATES: Final = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 1, 1))
+
+
+@st.composite
+def uais(draw: st.DrawFn) -> Uai:
+    number = draw(st.integers(0, 9_999_999))
+    return Uai(f"{number:07d}{UAI_CHECK_LETTERS[number % 23]}")
+
+
+def _invalid(code: str) -> st.SearchStrategy[Invalid]:
+    return st.builds(Invalid, raw=_TEXT, code=st.just(code), reason=_TEXT)
+
+
+_EMAILS: Final = st.builds(
+    lambda user, domain: EmailAddress(f"{user}@{domain}"),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789.", min_size=1, max_size=10),
+    st.sampled_from(["example.org", "exemple.fr", "ac-test.fr"]),
+)
+_MOBILES: Final = st.integers(600_000_000, 799_999_999).map(lambda n: MobilePhone(f"+33{n}"))
+
+
+def _maybe(
+    valid: st.SearchStrategy[Any], code: str
+) -> st.SearchStrategy[Any]:  # value, Invalid or None
+    return st.none() | valid | _invalid(code)
+
+
+_NAMES: Final = st.builds(PersonName, last=_TEXT, first=_TEXT)
+
+
+def eleves(ids: st.SearchStrategy[str] = _IDS) -> st.SearchStrategy[Eleve]:
+    return st.builds(
+        Eleve,
+        eleve_id=ids,
+        name=_NAMES,
+        birth_date=_maybe(
+            st.dates(dt.date(1990, 1, 1), dt.date(2022, 1, 1)).map(BirthDate),
+            "INVALID_BIRTH_DATE",
+        ),
+        ine=_maybe(
+            st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=11, max_size=11).map(
+                Ine
+            ),
+            "INVALID",
+        ),
+        division=st.none() | st.sampled_from(["6A", "6B", "5A", "3ÈME B", "TLE 2"]),
+        mef=st.none() | st.text(alphabet="0123456789", min_size=11, max_size=11),
+        status=st.sampled_from(StudentStatus),
+        left_on=st.none() | _DATES,
+        email=_maybe(_EMAILS, "INVALID_EMAIL"),
+        mobile=_maybe(_MOBILES, "NOT_A_MOBILE"),
+    )
+
+
+def responsables(ids: st.SearchStrategy[str] = _IDS) -> st.SearchStrategy[Responsable]:
+    return st.builds(
+        Responsable,
+        personne_id=ids,
+        name=_NAMES,
+        civilite=st.none() | st.sampled_from(["M.", "MME"]),
+        mobile=_maybe(_MOBILES, "NOT_A_MOBILE"),
+        email=_maybe(_EMAILS, "INVALID_EMAIL"),
+    )
+
+
+def schools(uai: st.SearchStrategy[Uai] | None = None) -> st.SearchStrategy[School]:
+    return st.builds(
+        School,
+        uai=uai if uai is not None else uais(),
+        school_year=st.integers(2000, 2040),
+        exported_at=st.none() | _DATETIMES,
+        degree=st.sampled_from(Degree),
+        name=st.none() | _TEXT,
+    )
+
+
+_CREDENTIALS: Final = st.builds(
+    ProvisionalCredential.issue,
+    password_hash=st.text(alphabet="abcdef0123456789$:", min_size=1, max_size=40),
+    document_date=_DATES,
+    channel=st.none() | st.sampled_from(["paper", "email"]),
+)
+
+
+def accounts(
+    uai: st.SearchStrategy[Uai] | None = None, siecle_ids: st.SearchStrategy[str] = _IDS
+) -> st.SearchStrategy[Account]:
+    """Accounts with every field drawn (at version 0: not stored yet)."""
+    return st.builds(
+        Account,
+        uai=uai if uai is not None else uais(),
+        profile=st.sampled_from(Profile),
+        siecle_id=siecle_ids,
+        identifier=st.none()
+        | st.text(alphabet="abcdefghijklmnopqrstuvwxyz.0123456789", min_size=3),
+        state=st.sampled_from(AccountState),
+        route=st.none() | st.sampled_from(Route),
+        credential=st.none() | _CREDENTIALS,
+        created_at=st.none() | _DATETIMES,
+        activated_at=st.none() | _DATETIMES,
+        deactivated_at=st.none() | _DATETIMES,
+        deactivation_reason=st.none() | _TEXT,
+        email=st.none() | _EMAILS,
+        has_aten_credentials=st.booleans(),
+        version=st.just(0),
+    )
+
+
+def audit_events(account_ids: st.SearchStrategy[str | None]) -> st.SearchStrategy[AuditEvent]:
+    return st.builds(
+        AuditEvent,
+        at=_DATETIMES,
+        actor_id=st.sampled_from(["chef.1", "adjoint.2", "deleg.3"]),
+        role=st.sampled_from(["head", "deputy", "delegate"]),
+        access=st.sampled_from(["otp", "admin_network"]),
+        action=st.sampled_from(["notify", "deactivate", "reset_password"]),
+        outcome=st.sampled_from(Outcome),
+        account_id=account_ids,
+        uai=st.none() | st.just("0990007V"),
+        reason=st.none() | _TEXT,
+        event_id=st.none(),
+    )
+
+
+def delivery_records(account_ids: st.SearchStrategy[str]) -> st.SearchStrategy[DeliveryRecord]:
+    return st.builds(
+        DeliveryRecord,
+        account_id=account_ids,
+        channel=st.sampled_from(["paper", "email", "sms"]),
+        at=_DATETIMES,
+        delivered=st.booleans(),
+        reason=st.none() | _TEXT,
+        document_date=st.none() | _DATES,
+        batch_id=st.none() | _IDS,
+    )
+
+
+def snapshots_for(account_id: str) -> st.SearchStrategy[EligibilitySnapshot]:
+    return st.builds(
+        EligibilitySnapshot,
+        account_id=st.just(account_id),
+        routes=st.fixed_dictionaries(
+            {r: st.frozensets(st.sampled_from(BlockerCode), max_size=3) for r in Route}
+        ),
+        divisions=st.lists(st.sampled_from(["6A", "6B", "5A", "3ÈME B"]), max_size=2),
+        name_key=st.sampled_from(["", "DUPRE ZOE", "MARTIN LEA", "N'DIAYE AMINATA"]),
+        computed_at=st.none() | _DATETIMES,
+    )
+
+
+def reference_statistics(
+    accounts: Sequence[Account], snapshots: dict[str, EligibilitySnapshot]
+) -> Statistics:
+    """What :meth:`AccountRepository.statistics` must answer for these accounts."""
+    by_ps: Counter[tuple[Profile, AccountState]] = Counter()
+    by_ds: Counter[tuple[str, AccountState]] = Counter()
+    by_route: Counter[Route] = Counter()
+    by_code: Counter[BlockerCode] = Counter()
+    blocked = 0
+    for account in accounts:
+        by_ps[account.profile, account.state] += 1
+        if account.route is not None and account.activated_at is not None:
+            by_route[account.route] += 1
+        snapshot = snapshots.get(account.account_id)
+        if snapshot is None:
+            continue
+        for division in snapshot.divisions:
+            by_ds[division, account.state] += 1
+        by_code.update(snapshot.blocker_codes)
+        blocked += snapshot.blocked
+    return Statistics(
+        len(accounts), dict(by_ps), dict(by_ds), dict(by_route), dict(by_code), blocked
+    )
+
+
+_SETTINGS: Final = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    deadline=None,
+)
+_UNIQUE: Final = itertools.count(1)
+UAI: Final = Uai("0990007V")
+OTHER_UAI: Final = Uai("0990008W")
+AT: Final = dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC)
+
+
+def _unique(prefix: str = "") -> str:
+    return f"{prefix}~{next(_UNIQUE)}"
+
+
+def _school(uai: Uai = UAI) -> School:
+    return School(uai=uai, school_year=2025, exported_at=AT, name="Collège Test")
+
+
+def _eleve(eleve_id: str, last: str, first: str, division: str = "6A") -> Eleve:
+    return Eleve(eleve_id=eleve_id, name=PersonName(last, first), division=division)
+
+
+def _account(
+    siecle_id: str | None = None, profile: Profile = Profile.ELEVE, uai: Uai = UAI, **kw: Any
+) -> Account:
+    return Account(uai=uai, profile=profile, siecle_id=siecle_id or _unique("A"), **kw)
+
+
+# --------------------------------------------------------------------------- the suite
+
+
+class StorageContract:
+    """Every storage backend must pass these tests: subclass and provide ``store``."""
+
+    @pytest.fixture
+    def store(self) -> Iterator[Store]:  # pragma: no cover - overridden
+        raise NotImplementedError("provide a `store` fixture: a fresh, empty, open store")
+
+    # ----------------------------------------------------------------- round-trips
+
+    @_SETTINGS
+    @given(school=schools(), eleve=eleves(), responsable=responsables())
+    def test_people_round_trip(
+        self, store: Store, school: School, eleve: Eleve, responsable: Responsable
+    ) -> None:
+        link = Link(eleve.eleve_id, responsable.personne_id, ResponsibilityLevel.LEGAL, "10")
+        with store.unit_of_work() as uow:
+            uow.people.upsert_school(school)
+            uow.people.upsert_eleves(school.uai, [eleve])
+            uow.people.upsert_responsables(school.uai, [responsable])
+            uow.people.upsert_links(school.uai, [link])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.people.get_school(school.uai) == school
+            assert uow.people.get_eleve(school.uai, eleve.eleve_id) == eleve
+            assert uow.people.get_responsable(school.uai, responsable.personne_id) == responsable
+            assert link in uow.people.links_of_eleve(school.uai, eleve.eleve_id)
+            assert link in uow.people.links_of_responsable(school.uai, responsable.personne_id)
+            children = uow.people.children(school.uai, responsable.personne_id)
+            assert any(c.eleve == eleve and c.link == link for c in children)
+            # unchanged data writes nothing
+            assert not uow.people.upsert_school(school)
+            assert uow.people.upsert_eleves(school.uai, [eleve]) == 0
+            assert uow.people.upsert_responsables(school.uai, [responsable]) == 0
+            assert uow.people.upsert_links(school.uai, [link]) == 0
+
+    @_SETTINGS
+    @given(account=accounts())
+    def test_account_round_trip(self, store: Store, account: Account) -> None:
+        account = attrs.evolve(
+            account,
+            siecle_id=_unique(account.siecle_id),
+            identifier=None if account.identifier is None else _unique(account.identifier),
+        )
+        with store.unit_of_work() as uow:
+            stored = uow.accounts.add(account)
+            uow.commit()
+        assert stored == attrs.evolve(account, version=1)
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(account.account_id) == stored
+            assert uow.accounts.find(account.uai, account.profile, account.siecle_id) == stored
+            if account.identifier is not None:
+                assert uow.accounts.by_identifier(account.identifier) == stored
+                assert uow.accounts.identifier_taken(account.identifier)
+
+    @_SETTINGS
+    @given(data=st.data())
+    def test_snapshot_round_trip(self, store: Store, data: st.DataObject) -> None:
+        account = _account()
+        snapshot = data.draw(snapshots_for(account.account_id))
+        with store.unit_of_work() as uow:
+            stored = uow.accounts.add(account)
+            uow.eligibility.put(snapshot)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.eligibility.get(account.account_id) == snapshot
+            assert uow.accounts.get(account.account_id).version == stored.version
+
+    @_SETTINGS
+    @given(events=st.lists(audit_events(st.none() | st.just("E-0990007V-1")), max_size=6))
+    def test_audit_round_trip(self, store: Store, events: list[AuditEvent]) -> None:
+        account_id = _unique("E-0990007V-X")
+        events = [attrs.evolve(e, account_id=account_id, actor_id=account_id) for e in events]
+        with store.unit_of_work() as uow:
+            appended = [uow.audit.append(e) for e in events]
+            uow.commit()
+        assert all(a.event_id is not None for a in appended)
+        assert len({a.event_id for a in appended}) == len(appended)
+        assert [attrs.evolve(a, event_id=None) for a in appended] == events
+        expected = sorted(appended, key=lambda e: e.at)  # stable: append order on ties
+        with store.unit_of_work() as uow:
+            assert uow.audit.by_account(account_id) == expected
+            assert uow.audit.by_actor(account_id) == expected
+            assert uow.audit.by_account(account_id, limit=2) == expected[-2:]
+
+    @_SETTINGS
+    @given(data=st.data())
+    def test_delivery_round_trip(self, store: Store, data: st.DataObject) -> None:
+        ids = [_unique("R-0990007V-D"), _unique("R-0990007V-D")]
+        records = data.draw(st.lists(delivery_records(st.sampled_from(ids)), max_size=6))
+        with store.unit_of_work() as uow:
+            assert uow.deliveries.append_many(records) == len(records)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            latest = {}
+            for account_id in ids:
+                mine = sorted(
+                    (r for r in records if r.account_id == account_id), key=lambda r: r.at
+                )
+                assert uow.deliveries.by_account(account_id) == mine
+                assert uow.deliveries.latest(account_id) == (mine[-1] if mine else None)
+                if mine:
+                    latest[account_id] = mine[-1]
+            assert uow.deliveries.latest_per_account([*ids, "unknown"]) == latest
+
+    # ----------------------------------------------------------------- keys and errors
+
+    def test_missing_objects(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            with pytest.raises(NotFound):
+                uow.accounts.get("E-0990007V-none")
+            with pytest.raises(NotFound):
+                uow.accounts.by_identifier("nobody")
+            assert uow.accounts.find(UAI, Profile.ELEVE, "none") is None
+            assert not uow.accounts.identifier_taken("nobody")
+            with pytest.raises(NotFound):
+                uow.people.get_school(UAI)
+            with pytest.raises(NotFound):
+                uow.people.get_eleve(UAI, "none")
+            with pytest.raises(NotFound):
+                uow.people.get_responsable(UAI, "none")
+            assert uow.eligibility.get("E-0990007V-none") is None
+            with pytest.raises(NotFound):
+                uow.eligibility.put(
+                    EligibilitySnapshot("E-0990007V-none", {}, (), "", None)  # no account
+                )
+            assert uow.deliveries.latest("E-0990007V-none") is None
+
+    def test_duplicate_account_is_refused(self, store: Store) -> None:
+        account = _account()
+        with store.unit_of_work() as uow:
+            uow.accounts.add(account)
+            with pytest.raises(DuplicateAccount):
+                uow.accounts.add(account)
+            uow.commit()
+        with store.unit_of_work() as uow, pytest.raises(DuplicateAccount):
+            uow.accounts.add(account)
+
+    def test_identifier_is_unique(self, store: Store) -> None:
+        first = _account(identifier="zoe.dupre")
+        second = _account(identifier="lea.martin")
+        with store.unit_of_work() as uow:
+            uow.accounts.add(first)
+            stored = uow.accounts.add(second)
+            uow.commit()
+        with store.unit_of_work() as uow, pytest.raises(IdentifierTaken, match=r"zoe\.dupre"):
+            uow.accounts.add(_account(identifier="zoe.dupre"))
+        with store.unit_of_work() as uow, pytest.raises(IdentifierTaken):
+            uow.accounts.update(attrs.evolve(stored, identifier="zoe.dupre"))
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(second.account_id).identifier == "lea.martin"
+            # keeping one's own identifier is fine
+            uow.accounts.update(attrs.evolve(stored, has_aten_credentials=True))
+            uow.commit()
+
+    def test_link_needs_people(self, store: Store) -> None:
+        from educonnect_core.errors import StorageError
+
+        with store.unit_of_work() as uow:
+            uow.people.upsert_school(_school())
+            with pytest.raises(StorageError):
+                uow.people.upsert_links(UAI, [Link("x", "y", ResponsibilityLevel.LEGAL)])
+
+    # ----------------------------------------------------------------- versions
+
+    def test_update_increments_version(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            v1 = uow.accounts.add(_account())
+            uow.commit()
+        assert v1.version == 1
+        with store.unit_of_work() as uow:
+            v2 = uow.accounts.update(attrs.evolve(v1, state=AccountState.NOTIFIED))
+            v3 = uow.accounts.update(attrs.evolve(v2, has_aten_credentials=True))
+            uow.commit()
+        assert (v2.version, v3.version) == (2, 3)
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(v1.account_id) == v3
+
+    def test_stale_version_is_refused(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            v1 = uow.accounts.add(_account())
+            uow.commit()
+        with store.unit_of_work() as uow:
+            v2 = uow.accounts.update(attrs.evolve(v1, state=AccountState.NOTIFIED))
+            uow.commit()
+        with pytest.raises(ConcurrentModification):
+            _update_and_commit(store, attrs.evolve(v1, state=AccountState.DEACTIVATED))
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(v1.account_id) == v2
+
+    def test_update_of_unknown_account(self, store: Store) -> None:
+        with store.unit_of_work() as uow, pytest.raises(NotFound):
+            uow.accounts.update(attrs.evolve(_account(), version=1))
+
+    # ----------------------------------------------------------------- transactions
+
+    def test_no_commit_means_rollback(self, store: Store) -> None:
+        account = _account()
+        with store.unit_of_work() as uow:
+            uow.people.upsert_school(_school())
+            uow.accounts.add(account)
+            uow.audit.append(_event(account.account_id))
+        with store.unit_of_work() as uow:
+            with pytest.raises(NotFound):
+                uow.accounts.get(account.account_id)
+            with pytest.raises(NotFound):
+                uow.people.get_school(UAI)
+            assert uow.audit.by_account(account.account_id) == []
+
+    def test_exception_rolls_back_everything(self, store: Store) -> None:
+        accounts = [_account() for _ in range(5)]
+
+        def write_then_fail() -> None:
+            with store.unit_of_work() as uow:
+                uow.people.upsert_school(_school())
+                uow.people.upsert_eleves(UAI, [_eleve("1", "DUPRÉ", "Zoé")])
+                uow.accounts.add_many(accounts)
+                uow.deliveries.append(DeliveryRecord(accounts[0].account_id, "paper", AT, True))
+                uow.audit.append(_event(accounts[0].account_id))
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            write_then_fail()
+        with store.unit_of_work() as uow:
+            for account in accounts:
+                assert uow.accounts.find(account.uai, account.profile, account.siecle_id) is None
+            assert uow.people.schools() == []
+            assert uow.deliveries.by_account(accounts[0].account_id) == []
+            assert uow.audit.by_account(accounts[0].account_id) == []
+
+    def test_explicit_rollback_then_reuse(self, store: Store) -> None:
+        first, second = _account(), _account()
+        with store.unit_of_work() as uow:
+            uow.accounts.add(first)
+            uow.rollback()
+            uow.accounts.add(second)
+            uow.commit()
+            # after a commit the unit of work goes on; the next write needs a new commit
+            uow.accounts.add(_account("never-committed"))
+        with store.unit_of_work() as uow:
+            assert uow.accounts.find(UAI, Profile.ELEVE, first.siecle_id) is None
+            assert uow.accounts.get(second.account_id).version == 1
+            assert uow.accounts.find(UAI, Profile.ELEVE, "never-committed") is None
+
+    def test_uncommitted_writes_are_invisible_to_others(self, store: Store) -> None:
+        account = _account()
+        with store.unit_of_work() as writer:
+            writer.accounts.add(account)
+            assert writer.accounts.get(account.account_id).version == 1
+            writer.commit()
+        with store.unit_of_work() as reader:
+            assert reader.accounts.get(account.account_id).version == 1
+
+    # ----------------------------------------------------------------- concurrency
+
+    def test_two_units_of_work_conflict(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            v1 = uow.accounts.add(_account())
+            uow.commit()
+        first, second = store.unit_of_work(), store.unit_of_work()
+        with first, second:
+            seen_by_first = first.accounts.get(v1.account_id)
+            seen_by_second = second.accounts.get(v1.account_id)
+            second.accounts.update(attrs.evolve(seen_by_second, state=AccountState.NOTIFIED))
+            second.commit()
+            stale = attrs.evolve(seen_by_first, state=AccountState.DEACTIVATED)
+            with pytest.raises(ConcurrentModification):
+                _update_then_commit(first, stale)
+        with store.unit_of_work() as uow:
+            final = uow.accounts.get(v1.account_id)
+        assert (final.state, final.version) == (AccountState.NOTIFIED, 2)
+
+    def test_concurrent_writers_in_threads(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            v1 = uow.accounts.add(_account())
+            uow.commit()
+        rounds, errors = 5, []
+        conflicts = Counter[str]()
+
+        def worker(name: str) -> None:
+            try:
+                done = 0
+                while done < rounds:
+                    try:
+                        with store.unit_of_work() as uow:
+                            current = uow.accounts.get(v1.account_id)
+                            uow.accounts.update(
+                                attrs.evolve(current, deactivation_reason=f"{name}{done}")
+                            )
+                            uow.audit.append(_event(v1.account_id, actor=name))
+                            uow.commit()
+                        done += 1
+                    except ConcurrentModification:
+                        conflicts[name] += 1
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in ("a", "b")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert not errors, errors
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(v1.account_id).version == 1 + 2 * rounds
+            assert len(uow.audit.by_account(v1.account_id)) == 2 * rounds
+
+    # ----------------------------------------------------------------- queries
+
+    @pytest.fixture
+    def population(self, store: Store) -> tuple[list[Account], dict[str, EligibilitySnapshot]]:
+        """Accounts of two schools with varied states, routes, snapshots and names."""
+        names = ["DUPRÉ Zoé", "MARTIN Léa", "N'DIAYE Aminata", "Dupont Éric", "LÉGER Noël"]
+        states = list(AccountState)
+        routes = list(Route)
+        codes = list(BlockerCode)
+        accounts, snapshots = [], {}
+        for i in range(40):
+            uai = UAI if i % 4 else OTHER_UAI
+            profile = Profile.ELEVE if i % 3 else Profile.RESPONSABLE
+            state = states[i % len(states)]
+            activated = state in (AccountState.ACTIVATED, AccountState.PASSWORD_RESET)
+            account = Account(
+                uai=uai,
+                profile=profile,
+                siecle_id=f"{1000 + i}",
+                state=state,
+                route=routes[i % len(routes)] if activated or i % 7 == 0 else None,
+                activated_at=AT if activated else None,
+                identifier=f"user{i}",
+            )
+            accounts.append(account)
+            if i % 5 == 4:
+                continue  # some accounts have no snapshot
+            last, first = names[i % len(names)].split(" ", 1)
+            blocked_routes = {r: {codes[(i + j) % len(codes)]} for j, r in enumerate(routes)}
+            if i % 2:
+                blocked_routes[routes[i % len(routes)]] = set()
+            if profile is Profile.RESPONSABLE:
+                divisions = ["6A", "5B"][: 1 + i % 2]
+            else:
+                divisions = ["6A" if i % 2 else "5B"]
+            snapshots[account.account_id] = EligibilitySnapshot(
+                account.account_id,
+                routes=blocked_routes,
+                divisions=divisions,
+                name_key=search_key(PersonName(last, f"{first}{i}")),
+                computed_at=AT,
+            )
+        with store.unit_of_work() as uow:
+            for account in accounts[:20]:
+                uow.accounts.add(account)
+            uow.accounts.add_many(accounts[20:])
+            uow.eligibility.put_many(snapshots.values())
+            uow.commit()
+        with store.unit_of_work() as uow:
+            return [uow.accounts.get(a.account_id) for a in accounts], snapshots
+
+    QUERIES: Final = (
+        AccountQuery(),
+        AccountQuery(limit=None),
+        AccountQuery(uai=UAI, limit=7),
+        AccountQuery(uai=UAI, offset=7, limit=7),
+        AccountQuery(offset=35, limit=10),
+        AccountQuery(offset=100),
+        AccountQuery(limit=0),
+        AccountQuery(profile=Profile.RESPONSABLE),
+        AccountQuery(state=AccountState.ACTIVATED),
+        AccountQuery(division="6A"),
+        AccountQuery(division="5B", profile=Profile.ELEVE),
+        AccountQuery(division="3Z"),
+        AccountQuery(route=Route.PROVISIONAL_PAPER),
+        AccountQuery(route=Route.FRANCECONNECT, eligible=False),
+        AccountQuery(activated_by=Route.SMS_SELF_REGISTRATION),
+        AccountQuery(blocker=BlockerCode.MISSING_MOBILE),
+        AccountQuery(blocker=BlockerCode.NO_ATEN_ACCOUNT, uai=OTHER_UAI),
+        AccountQuery(blocked=True),
+        AccountQuery(blocked=False),
+        AccountQuery(name="zoe"),
+        AccountQuery(name="  Dupr "),
+        AccountQuery(name="ndiaye"),
+        AccountQuery(name="n'diaye"),
+        AccountQuery(name="LEA1"),
+        AccountQuery(name="%"),
+        AccountQuery(name="_"),
+        AccountQuery(name="Noël", state=AccountState.NOT_ACTIVATED),
+    )
+
+    @pytest.mark.parametrize("query", QUERIES, ids=repr)
+    def test_query_matches_reference(
+        self,
+        store: Store,
+        population: tuple[list[Account], dict[str, EligibilitySnapshot]],
+        query: AccountQuery,
+    ) -> None:
+        accounts, snapshots = population
+        expected = _reference_page(accounts, snapshots, query)
+        with store.unit_of_work() as uow:
+            page = uow.accounts.query(query)
+            count = uow.accounts.count(query)
+        assert [a.account_id for a in page.items] == [a.account_id for a in expected[0]]
+        assert list(page.items) == expected[0]
+        assert (page.total, count) == (expected[1], expected[1])
+        assert (page.offset, page.limit) == (query.offset, query.limit)
+
+    def test_statistics_match_reference(
+        self, store: Store, population: tuple[list[Account], dict[str, EligibilitySnapshot]]
+    ) -> None:
+        accounts, snapshots = population
+        with store.unit_of_work() as uow:
+            assert uow.accounts.statistics() == reference_statistics(accounts, snapshots)
+            mine = [a for a in accounts if a.uai == UAI]
+            assert uow.accounts.statistics(UAI) == reference_statistics(mine, snapshots)
+            empty = uow.accounts.statistics(Uai("0000000A"))
+        assert empty.total == 0
+
+    def test_of_school(
+        self, store: Store, population: tuple[list[Account], dict[str, EligibilitySnapshot]]
+    ) -> None:
+        accounts, _ = population
+        with store.unit_of_work() as uow:
+            got = list(uow.accounts.of_school(OTHER_UAI))
+        assert got == sorted(
+            (a for a in accounts if a.uai == OTHER_UAI), key=lambda a: a.account_id
+        )
+
+    # ----------------------------------------------------------------- people
+
+    def test_people_listing_and_links(self, store: Store) -> None:
+        eleves = [_eleve("2", "B", "b"), _eleve("1", "A", "a"), _eleve("3", "C", "c", "5B")]
+        parents = [
+            Responsable("P2", PersonName("MARTIN", "Paul")),
+            Responsable("P1", PersonName("DUPRÉ", "Anne")),
+        ]
+        links = [
+            Link("1", "P1", ResponsibilityLevel.LEGAL, "20"),
+            Link("2", "P1", ResponsibilityLevel.LEGAL, "20"),
+            Link("2", "P2", ResponsibilityLevel.CONTACT),
+        ]
+        with store.unit_of_work() as uow:
+            assert uow.people.upsert_school(_school())
+            assert uow.people.upsert_school(_school(OTHER_UAI))
+            assert uow.people.upsert_eleves(UAI, eleves) == 3
+            assert uow.people.upsert_eleves(OTHER_UAI, eleves[:1]) == 1
+            assert uow.people.upsert_responsables(UAI, parents) == 2
+            assert uow.people.upsert_links(UAI, links) == 3
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert [s.uai for s in uow.people.schools()] == [UAI, OTHER_UAI]
+            assert [e.eleve_id for e in uow.people.eleves(UAI)] == ["1", "2", "3"]
+            assert [e.eleve_id for e in uow.people.eleves(OTHER_UAI)] == ["2"]
+            assert [r.personne_id for r in uow.people.responsables(UAI)] == ["P1", "P2"]
+            assert list(uow.people.links(UAI)) == sorted(
+                links, key=lambda k: (k.eleve_id, k.personne_id)
+            )
+            assert uow.people.links_of_eleve(UAI, "2") == links[1:]
+            assert {c.eleve.eleve_id for c in uow.people.children(UAI, "P1")} == {"1", "2"}
+            changed = attrs.evolve(eleves[0], division="5A")
+            assert uow.people.upsert_eleves(UAI, [changed, eleves[1]]) == 1
+            assert uow.people.delete_links(UAI, [("2", "P2"), ("9", "P9")]) == 1
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.people.get_eleve(UAI, "2").division == "5A"
+            assert uow.people.links_of_eleve(UAI, "2") == [links[1]]
+            assert uow.people.children(UAI, "P2") == []
+
+
+def _event(account_id: str, actor: str = "chef.1") -> AuditEvent:
+    return AuditEvent(
+        at=AT,
+        actor_id=actor,
+        role="head",
+        access="otp",
+        action="notify",
+        outcome=Outcome.ALLOWED,
+        account_id=account_id,
+        uai=str(UAI),
+    )
+
+
+def _update_then_commit(uow: UnitOfWork, account: Account) -> None:
+    uow.accounts.update(account)
+    uow.commit()
+
+
+def _update_and_commit(store: Store, account: Account) -> None:
+    with store.unit_of_work() as uow:
+        _update_then_commit(uow, account)
+
+
+def _reference_page(
+    accounts: Sequence[Account], snapshots: dict[str, EligibilitySnapshot], query: AccountQuery
+) -> tuple[list[Account], int]:
+    found = [a for a in accounts if query.matches(a, snapshots.get(a.account_id))]
+    found.sort(
+        key=lambda a: (
+            snapshots[a.account_id].name_key if a.account_id in snapshots else "",
+            a.account_id,
+        )
+    )
+    end = None if query.limit is None else query.offset + query.limit
+    return found[query.offset : end], len(found)
