@@ -120,26 +120,36 @@ class LetterRenderer:
         failed: dict[str, str] = {}
         while True:
             pdf = self._new_document(title)
-            restart = False
-            for notification in letters:
-                if notification.account_id in failed:
-                    continue
-                pages_before = pdf.page
-                try:
-                    self._page(pdf, notification)
-                except Exception as exc:  # one letter never stops the others
-                    failed[notification.account_id] = _reason(exc, notification)
-                    if pdf.page != pages_before:
-                        restart = True
-                        break
-            if not restart:
-                break
-        kept = [n for n in letters if n.account_id not in failed]
-        if kept:
-            tmp = path.with_name(f".{path.name}.tmp")
-            pdf.output(str(tmp))
-            tmp.replace(path)
-        return kept, failed
+            try:
+                if self._fill(pdf, letters, failed):
+                    kept = [n for n in letters if n.account_id not in failed]
+                    if kept:
+                        tmp = path.with_name(f".{path.name}.tmp")
+                        pdf.output(str(tmp))
+                        tmp.replace(path)
+                    return kept, failed
+            finally:
+                _close_fonts(pdf)
+
+    def _fill(self, pdf: FPDF, letters: Sequence[Notification], failed: dict[str, str]) -> bool:
+        """Add a page per letter not yet failed; ``False`` when a page was spoiled."""
+        for notification in letters:
+            if notification.account_id in failed:
+                continue
+            pages_before = pdf.page
+            try:
+                self._page(pdf, notification)
+            except Exception as exc:  # one letter never stops the others
+                failed[notification.account_id] = _reason(exc, notification)
+                if pdf.page != pages_before:
+                    return False
+        return True
+
+
+def _close_fonts(pdf: FPDF) -> None:
+    for font in pdf.fonts.values():
+        if isinstance(font, TTFFont):
+            font.close()
 
 
 def _reason(exc: Exception, notification: Notification) -> str:
