@@ -122,6 +122,10 @@ class Session:
     access: AccessContext
 
 
+def _dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class ActivationReport:
     """An activation as the identity provider reports it.
@@ -135,7 +139,7 @@ class ActivationReport:
 
     account_id: str
     route: Route
-    birth_dates: tuple[dt.date, ...] = attrs.field(converter=tuple)
+    birth_dates: tuple[dt.date, ...] = attrs.field(converter=_dates)
     password: str | None = attrs.field(default=None, repr=False)
     mobile: MobilePhone | None = None
     name: PersonName | None = None
@@ -542,10 +546,11 @@ class AdministrationService:
                 raise ActionNotAllowed(action, account_id, decision.code, decision.reason_fr)
             notification: IssuedCredential | None = None
             if decision.outcome is Outcome.CHANGE:
-                account, notification = self._apply(
+                changed, notification = self._apply(
                     uow, account, recipient, action, now, reason, report
                 )
-                uow.accounts.update(account)
+                if changed != account:
+                    uow.accounts.update(changed)
             self._audit_in(
                 uow,
                 session,
