@@ -61,7 +61,7 @@ _LABELS_FR: Final = {
 }
 
 #: Actions school staff may perform (and a DELEG-CE delegation may grant).
-STAFF_ACTIONS: Final = frozenset(
+STAFF_ACTIONS: Final[frozenset[Action]] = frozenset(
     {
         Action.NOTIFY,
         Action.RESEND_NOTIFICATION,
@@ -72,7 +72,7 @@ STAFF_ACTIONS: Final = frozenset(
     }
 )
 #: Actions only the identity provider reports.
-IDENTITY_PROVIDER_ACTIONS: Final = frozenset(
+IDENTITY_PROVIDER_ACTIONS: Final[frozenset[Action]] = frozenset(
     {Action.RECORD_ACTIVATION, Action.RECORD_PASSWORD_CHANGED}
 )
 

@@ -174,7 +174,7 @@ class Delegation:
         later; profiles and actions must not be empty.
         """
         if head.role is not Role.CHEF_ETABLISSEMENT or head.uai is None:
-            raise PermissionDenied(
+            raise _denied(
                 Right.GRANT_DELEGATION, "only a chef d'établissement grants a DELEG-CE delegation"
             )
         if not at < expires_at <= at + MAX_DELEGATION:
@@ -202,7 +202,7 @@ class Delegation:
     def revoke(self, by: Actor, at: dt.datetime) -> Delegation:
         """The delegation revoked at ``at`` by the chef d'établissement of its school."""
         if by.role is not Role.CHEF_ETABLISSEMENT or by.uai != self.uai:
-            raise PermissionDenied(
+            raise _denied(
                 Right.GRANT_DELEGATION,
                 f"only the chef d'établissement of {self.uai} revokes this delegation",
             )
@@ -261,6 +261,10 @@ class Actor:
         return cls(actor_id, Role.IDENTITY_PROVIDER, None)
 
 
+def _denied(right: str, why: str) -> PermissionDenied:
+    return PermissionDenied(right, f"permission denied: missing right {right!r} ({why})")
+
+
 _BOTH: Final = frozenset(Profile)
 _RESP: Final = frozenset({Profile.RESPONSABLE})
 
@@ -282,7 +286,7 @@ def authorize_request(actor: Actor, access: AccessContext, action: Action, at: d
     """The checks that do not depend on the target: access context, delegation
     in force, action covered by the role."""
     if not (access.otp or access.administrative_network):
-        raise PermissionDenied(
+        raise _denied(
             Right.ACCESS, "access needs an OTP authentication or the administrative network"
         )
     if actor.delegation is not None and not actor.delegation.in_force_at(at):
@@ -293,7 +297,7 @@ def authorize_request(actor: Actor, access: AccessContext, action: Action, at: d
             why = f"delegation {delegation.delegation_id} is not yet in force"
         else:
             why = f"delegation {delegation.delegation_id} expired"
-        raise PermissionDenied(Right.DELEGATION_IN_FORCE, f"permission denied: {why}")
+        raise _denied(Right.DELEGATION_IN_FORCE, why)
     _, actions = role_rights(actor)
     if action not in actions:
         raise PermissionDenied(Right.action(action))
@@ -317,7 +321,7 @@ def authorize(
     if profile not in profiles:
         raise PermissionDenied(Right.profile(profile))
     if profile is Profile.RESPONSABLE and not access.administrative_network:
-        raise PermissionDenied(
+        raise _denied(
             Right.ADMINISTRATIVE_NETWORK,
             "responsable accounts are managed from the administrative network only",
         )
