@@ -1,0 +1,175 @@
+"""The CSV dialect of ONDE extractions: encoding, header sniffing, rows with line numbers.
+
+Separator ``;``; encoding BOM → UTF-8, else strict UTF-8, else cp1252; any quoting
+style; CRLF or LF. Blank lines and lines of only ``;`` are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+from educonnect_core.errors import SourceError
+from educonnect_core.values import fold
+
+__all__ = [
+    "SNIFF_BYTES",
+    "CsvRows",
+    "check_size",
+    "detect_encoding",
+    "norm_header",
+    "sniff_header",
+]
+
+#: How much of a file the hook reads to decide whether it is an ONDE extraction.
+SNIFF_BYTES: Final = 64 * 1024
+_CHUNK: Final = 1024 * 1024
+_BOM: Final = codecs.BOM_UTF8
+#: Bytes that Windows-1252 leaves undefined.
+_CP1252_UNDEFINED: Final = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NOT_ALNUM: Final = re.compile(r"[^0-9A-Z]")
+
+
+def norm_header(cell: str) -> str:
+    """A header name folded for matching: no BOM, accents, case, spaces, quotes, punctuation.
+
+    ``" Cycle"`` → ``CYCLE``; ``"Nom d'usage Elève"`` → ``NOMDUSAGEELEVE``.
+    """
+    return _NOT_ALNUM.sub("", fold(cell.replace("\ufeff", "")))
+
+
+def sniff_header(path: Path) -> list[str] | None:
+    """The header cells of ``path`` if it looks like a ``;``-separated text file.
+
+    Reads at most :data:`SNIFF_BYTES`; returns ``None`` when the first line has
+    no ``;`` or a NUL byte (binary files), and for empty files.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    head = head.removeprefix(_BOM)
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    if b"\x00" in first or b";" not in first:
+        return None
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        text = first.decode("cp1252", errors="replace")
+    return next(csv.reader([text], delimiter=";"), [])
+
+
+def check_size(path: Path, max_bytes: int) -> None:
+    """Refuse a file larger than ``max_bytes``."""
+    size = os.stat(path).st_size
+    if size > max_bytes:
+        raise SourceError(
+            f"file is {size} bytes, more than the allowed {max_bytes}", file=str(path)
+        )
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig`` (BOM), ``utf-8`` (whole file strictly valid) or ``cp1252``.
+
+    One pass over the bytes. Raises :class:`SourceError` with the line for NUL
+    bytes, for a BOM file that is not UTF-8, and for bytes valid in neither
+    UTF-8 nor cp1252.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    utf8_error_line: int | None = None
+    cp1252_error_line: int | None = None
+    lines_before = 1
+    has_bom = False
+    first = True
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if first:
+                has_bom = chunk.startswith(_BOM)
+                first = False
+            if (nul := chunk.find(b"\x00")) >= 0:
+                line = lines_before + chunk.count(b"\n", 0, nul)
+                raise SourceError("NUL byte: not a text file", file=str(path), line=line)
+            if utf8_error_line is None:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    utf8_error_line = lines_before + chunk.count(b"\n", 0, max(exc.start, 0))
+            if cp1252_error_line is None and (m := _CP1252_UNDEFINED.search(chunk)):
+                cp1252_error_line = lines_before + chunk.count(b"\n", 0, m.start())
+            lines_before += chunk.count(b"\n")
+    if utf8_error_line is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_error_line = lines_before
+    if has_bom:
+        if utf8_error_line is not None:
+            raise SourceError(
+                "starts with a UTF-8 byte order mark but is not valid UTF-8",
+                file=str(path),
+                line=utf8_error_line,
+            )
+        return "utf-8-sig"
+    if utf8_error_line is None:
+        return "utf-8"
+    if cp1252_error_line is not None:
+        raise SourceError(
+            f"neither UTF-8 (first bad byte on line {utf8_error_line}) nor Windows-1252",
+            file=str(path),
+            line=cp1252_error_line,
+        )
+    return "cp1252"
+
+
+class CsvRows:
+    """The rows of one ONDE file as ``(line, cells)``, the header first.
+
+    ``line`` is the physical line where the row starts. Blank rows and rows of
+    only ``;`` are not yielded; their lines are in :attr:`blank_lines`. A cell
+    spanning lines (an unterminated quote) or a CSV error raises
+    :class:`SourceError` naming the line and column.
+    """
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.blank_lines: list[int] = []
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        self.blank_lines = []
+        with self.path.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
+            reader = csv.reader(text, delimiter=";", quotechar='"')
+            start = 1
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise SourceError(
+                        f"CSV error: {exc}", file=str(self.path), line=start
+                    ) from None
+                except UnicodeDecodeError as exc:  # the file changed since it was scanned
+                    raise SourceError(
+                        f"cannot decode as {self.encoding}: {exc.reason}",
+                        file=str(self.path),
+                        line=start,
+                    ) from None
+                line, start = start, reader.line_num + 1
+                for column, cell in enumerate(cells, start=1):
+                    if "\n" in cell or "\r" in cell:
+                        raise SourceError(
+                            "a cell spans several lines (unterminated quote?)",
+                            file=str(self.path),
+                            line=line,
+                            element=f"column {column}",
+                        )
+                if not any(cell.strip() for cell in cells):
+                    self.blank_lines.append(line)
+                    continue
+                yield line, cells

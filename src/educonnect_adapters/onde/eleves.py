@@ -1,0 +1,173 @@
+"""Élèves rows → :class:`~educonnect_core.people.Eleve`, and the index used for linking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import attrs
+
+from educonnect_core.findings import Finding, Severity
+from educonnect_core.people import Eleve
+from educonnect_core.values import Ine, Invalid, clean_text
+
+from .keys import class_key, derive_eleve_key, name_key, niveau_code
+from .layouts import ElevesLayout
+
+__all__ = ["EleveIndex", "EleveRows", "IndexedEleve"]
+
+Report = Callable[[Finding], None]
+
+
+def cell(cells: Sequence[str], index: int | None) -> str:
+    """The cleaned cell at ``index``; empty when the column or the cell is missing."""
+    if index is None or index >= len(cells):
+        return ""
+    return clean_text(cells[index])
+
+
+def extra_cells(cells: Sequence[str], known: frozenset[int]) -> list[int]:
+    """1-based numbers of non-empty cells in columns the layout does not read."""
+    return [i + 1 for i, c in enumerate(cells) if i not in known and clean_text(c)]
+
+
+@attrs.frozen
+class IndexedEleve:
+    """What linking needs to know of a student: the key, the line and the class keys."""
+
+    eleve_id: str
+    line: int
+    classes: frozenset[str]
+
+
+class EleveIndex:
+    """Students by folded (nom, prénom); a student is filed under nom and nom d'usage."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[tuple[str, str], list[IndexedEleve]] = {}
+        self.lines: dict[str, int] = {}
+
+    def add(self, eleve: IndexedEleve, noms: Sequence[str], prenom: str) -> None:
+        self.lines[eleve.eleve_id] = eleve.line
+        for nom in {name_key(n) for n in noms if name_key(n)}:
+            self.by_name.setdefault((nom, name_key(prenom)), []).append(eleve)
+
+    def __contains__(self, eleve_id: object) -> bool:
+        return eleve_id in self.lines
+
+    def candidates(self, noms: Sequence[str], prenom: str) -> list[IndexedEleve]:
+        """Students whose nom or nom d'usage is one of ``noms`` and prénom is ``prenom``."""
+        found: dict[str, IndexedEleve] = {}
+        for nom in noms:
+            for eleve in self.by_name.get((name_key(nom), name_key(prenom)), ()):
+                found.setdefault(eleve.eleve_id, eleve)
+        return list(found.values())
+
+
+class EleveRows:
+    """Turns the rows of an Élèves extraction into students, filling an :class:`EleveIndex`.
+
+    A student's key is the INE when valid, else a derived key
+    (:func:`~.keys.derive_eleve_key`). A second row with a key already seen is
+    the same student: it is merged into the first (not yielded) and reported.
+    """
+
+    def __init__(self, layout: ElevesLayout, file: str, report: Report) -> None:
+        self.layout = layout
+        self.file = file
+        self.report = report
+        self.index = EleveIndex()
+        self._known = layout.named
+
+    def _finding(
+        self, code: str, severity: Severity, message: str, line: int, key: str, field: str | None
+    ) -> None:
+        self.report(Finding(code, severity, message, self.file, line, key, field))
+
+    def read(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[Eleve]:
+        col = self.layout.columns.get
+        for line, cells in rows:
+            nom, usage = cell(cells, col("nom")), cell(cells, col("nom_usage"))
+            prenom = cell(cells, col("prenom"))
+            naissance, ine_raw = cell(cells, col("naissance")), cell(cells, col("ine"))
+            classe, classe_id = cell(cells, col("classe")), cell(cells, col("classe_id"))
+            niveau_raw = cell(cells, col("niveau"))
+            ine = Ine.parse(ine_raw) if _valid_ine(ine_raw) else None
+            key = str(ine) if ine else derive_eleve_key(nom or usage, prenom, naissance)
+            eleve = Eleve.from_raw(
+                eleve_id=key,
+                last_name=usage or nom,
+                first_name=prenom,
+                birth_date=naissance,
+                ine=ine_raw,
+                division=classe,
+                mef=niveau_code(niveau_raw) or niveau_raw,
+            )
+            classes = frozenset(k for k in (class_key(classe), class_key(classe_id)) if k)
+            if key in self.index:
+                first = self.index.lines[key]
+                self._finding(
+                    "DUPLICATE_ELEVE_MERGED",
+                    Severity.WARNING,
+                    f"same student as line {first} ({eleve.name}); the row is merged into it",
+                    line,
+                    key,
+                    None,
+                )
+                continue
+            self._check(eleve, line, cells, ine_raw, niveau_raw)
+            self.index.add(IndexedEleve(key, line, classes), (nom, usage), prenom)
+            yield eleve
+
+    def _check(
+        self, eleve: Eleve, line: int, cells: Sequence[str], ine_raw: str, niveau: str
+    ) -> None:
+        key = eleve.eleve_id
+        if not eleve.name.complete:
+            missing = "nom" if not eleve.name.last else "prénom"
+            self._finding(
+                "MISSING_NAME", Severity.WARNING, f"student without {missing}", line, key, missing
+            )
+        if isinstance(eleve.ine, Invalid):
+            self._finding(
+                "INVALID_INE",
+                Severity.WARNING,
+                f"INE {ine_raw!r} is not 11 letters or digits; derived key used",
+                line,
+                key,
+                "INE",
+            )
+        if eleve.birth_date is None:
+            self._finding(
+                "MISSING_BIRTH_DATE", Severity.WARNING, "no birth date", line, key, "Date naissance"
+            )
+        elif isinstance(eleve.birth_date, Invalid):
+            self._finding(
+                "INVALID_BIRTH_DATE",
+                Severity.WARNING,
+                f"birth date {eleve.birth_date.raw!r}: {eleve.birth_date.reason}",
+                line,
+                key,
+                "Date naissance",
+            )
+        if niveau and niveau_code(niveau) is None:
+            self._finding(
+                "UNKNOWN_NIVEAU",
+                Severity.INFO,
+                f"level {niveau!r} is not one of TPS…CM2; kept as written",
+                line,
+                key,
+                "Niveau",
+            )
+        if extras := extra_cells(cells, self._known):
+            self._finding(
+                "EXTRA_CELLS_IGNORED",
+                Severity.INFO,
+                f"cells in columns {extras} have no known header; ignored",
+                line,
+                key,
+                None,
+            )
+
+
+def _valid_ine(raw: str) -> bool:
+    return len(raw) == 11 and raw.isascii() and raw.isalnum()

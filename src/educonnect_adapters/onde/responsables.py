@@ -1,0 +1,261 @@
+"""Responsables rows → merged persons with the students they are linked to.
+
+Merge rule: two rows are one person when their folded nom (nom d'usage, else
+nom) and prénom are equal **and** they share a non-empty email (case folded) or
+a non-empty address (folded address, postcode and commune). Rows with neither
+email nor address are never merged (a possible duplicate is reported). Values
+that disagree inside a merged person: the first non-empty one is kept and the
+disagreement reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+
+from educonnect_core.findings import Finding, Severity
+from educonnect_core.people import Responsable
+from educonnect_core.values import Invalid
+
+from .eleves import EleveIndex, cell, extra_cells
+from .keys import derive_responsable_key, email_key, name_key
+from .layouts import ResponsablesLayout
+from .linking import ChildRef, resolve
+
+__all__ = ["Person", "ResponsableRows"]
+
+Report = Callable[[Finding], None]
+_DIGITS = re.compile(r"\D")
+
+
+class Person:
+    """One responsable, possibly merged from several rows."""
+
+    def __init__(self, line: int, values: dict[str, str]) -> None:
+        self.lines = [line]
+        self.values = values
+        self.emails: set[str] = set()
+        self.addresses: set[str] = set()
+        self.children: dict[str, int] = {}
+        self.personne_id = ""
+
+    @property
+    def nom(self) -> str:
+        return self.values["nom_usage"] or self.values["nom"]
+
+    @property
+    def evidence(self) -> str:
+        if self.emails:
+            return "email:" + min(self.emails)
+        if self.addresses:
+            return "adresse:" + min(self.addresses)
+        return ""
+
+    def absorb(self, other: Person) -> None:
+        self.lines.extend(other.lines)
+        self.emails |= other.emails
+        self.addresses |= other.addresses
+        for eleve_id, line in other.children.items():
+            self.children.setdefault(eleve_id, line)
+
+
+#: Fields whose values are compared when rows merge, with how to compare them.
+_MERGED_FIELDS: dict[str, Callable[[str], str]] = {
+    "civilite": lambda v: name_key(v).replace(" ", ""),
+    "courriel": email_key,
+    "portable": lambda v: _DIGITS.sub("", v)[-9:],
+}
+_FIELD_LABELS = {
+    "civilite": "Civilité",
+    "courriel": "Courriel",
+    "portable": "Téléphone portable",
+}
+
+
+class ResponsableRows:
+    """Reads the rows, links children through the :class:`EleveIndex`, merges persons."""
+
+    def __init__(
+        self, layout: ResponsablesLayout, file: str, index: EleveIndex, report: Report
+    ) -> None:
+        self.layout = layout
+        self.file = file
+        self.index = index
+        self.report = report
+        self.persons: list[Person] = []
+        self._by_name: dict[tuple[str, str], list[Person]] = {}
+
+    def _finding(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        line: int,
+        key: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.report(Finding(code, severity, message, self.file, line, key, field))
+
+    def read(self, rows: Iterator[tuple[int, list[str]]]) -> None:
+        col = self.layout.columns.get
+        for line, cells in rows:
+            values = {field: cell(cells, col(field)) for field in self.layout.columns}
+            for field in ("nom", "nom_usage", "prenom", "civilite", "courriel", "portable"):
+                values.setdefault(field, "")
+            children, known = self._children(cells)
+            person = Person(line, values)
+            if email := email_key(values["courriel"]):
+                person.emails.add(email)
+            address = " ".join(
+                name_key(values.get(f)) for f in ("adresse", "cp", "commune") if values.get(f)
+            )
+            if name_key(values.get("adresse")):
+                person.addresses.add(address)
+            for child in children:
+                self._link(person, child, line)
+            if extras := extra_cells(cells, known):
+                self._finding(
+                    "EXTRA_CELLS_IGNORED",
+                    Severity.INFO,
+                    f"cells in columns {extras} have no known header; ignored",
+                    line,
+                )
+            self._merge(person)
+
+    def _children(self, cells: Sequence[str]) -> tuple[list[ChildRef], frozenset[int]]:
+        children: list[ChildRef] = []
+        known = set(self.layout.named)
+        for number, block in enumerate(self.layout.blocks_for(len(cells)), start=1):
+            known.update(block.columns.values())
+            ref = ChildRef(
+                number=number,
+                nom=cell(cells, block.columns.get("nom")),
+                nom_usage=cell(cells, block.columns.get("nom_usage")),
+                prenom=cell(cells, block.columns.get("prenom")),
+                classe=cell(cells, block.columns.get("classe")),
+            )
+            if not ref.empty:
+                children.append(ref)
+        return children, frozenset(known)
+
+    def _link(self, person: Person, child: ChildRef, line: int) -> None:
+        result = resolve(self.index, child)
+        if result.code is not None:
+            self._finding(
+                result.code,
+                result.severity,
+                result.message,
+                line,
+                result.eleve_id,
+                f"child {child.number}",
+            )
+        if result.eleve_id is not None:
+            person.children.setdefault(result.eleve_id, line)
+
+    def _merge(self, person: Person) -> None:
+        name = (name_key(person.nom), name_key(person.values["prenom"]))
+        same_name = self._by_name.setdefault(name, [])
+        matches = [
+            p for p in same_name if (p.emails & person.emails) or (p.addresses & person.addresses)
+        ]
+        if not matches:
+            if same_name and name != ("", ""):
+                first = same_name[0].lines[0]
+                kind = (
+                    ("POSSIBLE_DUPLICATE_RESPONSABLE", Severity.WARNING, "no email nor address")
+                    if not (person.emails or person.addresses)
+                    else ("HOMONYM_RESPONSABLE", Severity.INFO, "another email and address")
+                )
+                self._finding(
+                    kind[0],
+                    kind[1],
+                    f"same name as the responsable of line {first} but {kind[2]} "
+                    "to show it is the same person; kept apart",
+                    person.lines[0],
+                )
+            same_name.append(person)
+            self.persons.append(person)
+            return
+        target, *others = matches
+        for other in [*others, person]:
+            self._reconcile(target, other)
+            target.absorb(other)
+            if other is not person:
+                same_name.remove(other)
+                self.persons.remove(other)
+
+    def _reconcile(self, target: Person, other: Person) -> None:
+        for field, normal in _MERGED_FIELDS.items():
+            mine, theirs = target.values.get(field, ""), other.values.get(field, "")
+            if not mine:
+                target.values[field] = theirs
+            elif theirs and normal(mine) != normal(theirs):
+                self._finding(
+                    "RESPONSABLE_MERGE_CONFLICT",
+                    Severity.WARNING,
+                    f"{_FIELD_LABELS[field]} {theirs!r} differs from {mine!r} given at line "
+                    f"{target.lines[0]} for the same person; the first is kept",
+                    other.lines[0],
+                    field=_FIELD_LABELS[field],
+                )
+
+    def finish(self) -> Iterator[Responsable]:
+        """Assign keys, report merges and field problems, yield the persons by first line."""
+        self.persons.sort(key=lambda p: p.lines[0])
+        used: dict[str, int] = {}
+        for person in self.persons:
+            base = derive_responsable_key(person.nom, person.values["prenom"], person.evidence)
+            used[base] = used.get(base, 0) + 1
+            person.personne_id = base if used[base] == 1 else f"{base}-{used[base]}"
+            yield self._responsable(person)
+
+    def _responsable(self, person: Person) -> Responsable:
+        values, key, line = person.values, person.personne_id, person.lines[0]
+        responsable = Responsable.from_raw(
+            personne_id=key,
+            last_name=person.nom,
+            first_name=values["prenom"],
+            civilite=values["civilite"].upper(),
+            mobile=values["portable"],
+            email=values["courriel"],
+        )
+        if len(person.lines) > 1:
+            lines = ", ".join(str(n) for n in sorted(person.lines))
+            self._finding(
+                "RESPONSABLE_MERGED",
+                Severity.INFO,
+                f"rows at lines {lines} are one person (same name and email or address); merged",
+                line,
+                key,
+            )
+        if not responsable.name.complete:
+            self._finding(
+                "MISSING_NAME", Severity.WARNING, "responsable without nom or prénom", line, key
+            )
+        if isinstance(responsable.email, Invalid):
+            self._finding(
+                "INVALID_EMAIL",
+                Severity.WARNING,
+                f"email {responsable.email.raw!r}: {responsable.email.reason}",
+                line,
+                key,
+                "Courriel",
+            )
+        if isinstance(responsable.mobile, Invalid):
+            self._finding(
+                responsable.mobile.code,
+                Severity.WARNING,
+                f"mobile {responsable.mobile.raw!r}: {responsable.mobile.reason}",
+                line,
+                key,
+                "Téléphone portable",
+            )
+        if not person.children:
+            self._finding(
+                "RESPONSABLE_WITHOUT_CHILD",
+                Severity.WARNING,
+                "no child of this responsable could be linked to a student",
+                line,
+                key,
+            )
+        return responsable
