@@ -19,9 +19,34 @@ from typing import Any, Final, TypeVar
 
 import cattrs
 
+from .accounts import Account, ProvisionalCredential
+from .audit import AuditEvent, Outcome
+from .blockers import BlockerCode
+from .deliveries import DeliveryRecord
+from .people import Profile
+from .routes import Route
+from .states import AccountState
+from .storage import EligibilitySnapshot
 from .values import BirthDate, EmailAddress, Ine, Invalid, MobilePhone, Uai
 
-__all__ = ["dumps", "loads", "make_converter"]
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "AUDIT_COLUMNS",
+    "DELIVERY_COLUMNS",
+    "SNAPSHOT_COLUMNS",
+    "account_from_row",
+    "account_row",
+    "at_key",
+    "audit_from_row",
+    "audit_row",
+    "delivery_from_row",
+    "delivery_row",
+    "dumps",
+    "loads",
+    "make_converter",
+    "snapshot_from_row",
+    "snapshot_row",
+]
 
 T = TypeVar("T")
 
@@ -98,3 +123,226 @@ def dumps(obj: object) -> str:
 def loads(text: str | bytes, cls: type[T]) -> T:
     """The domain object of type ``cls`` from :func:`dumps` output."""
     return _CONVERTER.structure(json.loads(text), cls)
+
+
+# ----------------------------------------------------------------------------- flat rows
+# Column layouts shared by SQL backends (tuples of str/int/None, in column order).
+
+Row = tuple[Any, ...]
+
+ACCOUNT_COLUMNS: Final = (
+    "account_id",
+    "uai",
+    "profile",
+    "siecle_id",
+    "identifier",
+    "state",
+    "route",
+    "credential_hash",
+    "credential_document_date",
+    "credential_valid_until",
+    "credential_channel",
+    "created_at",
+    "activated_at",
+    "deactivated_at",
+    "deactivation_reason",
+    "email",
+    "has_aten",
+    "version",
+)
+SNAPSHOT_COLUMNS: Final = (
+    "eligible_mask",
+    "blocker_mask",
+    "routes",
+    "division",
+    "more_divisions",
+    "name_key",
+    "snapshot_at",
+)
+AUDIT_COLUMNS: Final = (
+    "event_id",
+    "at",
+    "at_key",
+    "actor_id",
+    "role",
+    "access",
+    "action",
+    "outcome",
+    "account_id",
+    "uai",
+    "reason",
+)
+DELIVERY_COLUMNS: Final = (
+    "account_id",
+    "channel",
+    "at",
+    "at_key",
+    "delivered",
+    "reason",
+    "document_date",
+    "batch_id",
+)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _datetime(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def at_key(moment: dt.datetime) -> int:
+    """Microseconds since the epoch (naive datetimes read as UTC): a sort key."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def account_row(a: Account) -> Row:
+    """The :data:`ACCOUNT_COLUMNS` of an account (``has_aten`` as 0/1)."""
+    c = a.credential
+    return (
+        a.account_id,
+        a.uai.value,
+        a.profile.value,
+        a.siecle_id,
+        a.identifier,
+        a.state.value,
+        None if a.route is None else a.route.value,
+        None if c is None else c.password_hash,
+        None if c is None else c.document_date.isoformat(),
+        None if c is None else c.valid_until.isoformat(),
+        None if c is None else c.channel,
+        _iso(a.created_at),
+        _iso(a.activated_at),
+        _iso(a.deactivated_at),
+        a.deactivation_reason,
+        None if a.email is None else a.email.value,
+        int(a.has_aten_credentials),
+        a.version,
+    )
+
+
+def account_from_row(r: Row) -> Account:
+    """The inverse of :func:`account_row` (values read back from the columns)."""
+    credential = None
+    if r[7] is not None:
+        credential = ProvisionalCredential(
+            password_hash=r[7],
+            document_date=dt.date.fromisoformat(r[8]),
+            valid_until=dt.date.fromisoformat(r[9]),
+            channel=r[10],
+        )
+    return Account(
+        uai=Uai(r[1]),
+        profile=Profile(r[2]),
+        siecle_id=r[3],
+        identifier=r[4],
+        state=AccountState(r[5]),
+        route=None if r[6] is None else Route(r[6]),
+        credential=credential,
+        created_at=_datetime(r[11]),
+        activated_at=_datetime(r[12]),
+        deactivated_at=_datetime(r[13]),
+        deactivation_reason=r[14],
+        email=None if r[15] is None else EmailAddress(r[15]),
+        has_aten_credentials=bool(r[16]),
+        version=r[17],
+    )
+
+
+def snapshot_row(s: EligibilitySnapshot) -> Row:
+    """The :data:`SNAPSHOT_COLUMNS` of a snapshot: masks, per-route codes as JSON, the
+    first class, the other classes as a JSON array (``None`` if none), the name key."""
+    routes = {r.value: sorted(c.value for c in codes) for r, codes in s.routes.items()}
+    more = s.divisions[1:]
+    return (
+        s.eligible_mask,
+        s.blocker_mask,
+        json.dumps(routes, sort_keys=True, separators=(",", ":")),
+        s.divisions[0] if s.divisions else None,
+        json.dumps(list(more), ensure_ascii=False) if more else None,
+        s.name_key,
+        _iso(s.computed_at),
+    )
+
+
+def snapshot_from_row(account_id: str, r: Row) -> EligibilitySnapshot | None:
+    """The inverse of :func:`snapshot_row`; ``None`` when the columns are empty."""
+    if r[0] is None:
+        return None
+    routes = {Route(k): frozenset(BlockerCode(c) for c in v) for k, v in json.loads(r[2]).items()}
+    divisions = ([r[3]] if r[3] is not None else []) + (json.loads(r[4]) if r[4] else [])
+    return EligibilitySnapshot(
+        account_id=account_id,
+        routes=routes,
+        divisions=tuple(divisions),
+        name_key=r[5] or "",
+        computed_at=_datetime(r[6]),
+    )
+
+
+def audit_row(e: AuditEvent) -> Row:
+    """The :data:`AUDIT_COLUMNS` of an event (``event_id`` must be set)."""
+    return (
+        e.event_id,
+        e.at.isoformat(),
+        at_key(e.at),
+        e.actor_id,
+        e.role,
+        e.access,
+        e.action,
+        e.outcome.value,
+        e.account_id,
+        e.uai,
+        e.reason,
+    )
+
+
+def audit_from_row(r: Row) -> AuditEvent:
+    return AuditEvent(
+        event_id=r[0],
+        at=dt.datetime.fromisoformat(r[1]),
+        actor_id=r[3],
+        role=r[4],
+        access=r[5],
+        action=r[6],
+        outcome=Outcome(r[7]),
+        account_id=r[8],
+        uai=r[9],
+        reason=r[10],
+    )
+
+
+def delivery_row(d: DeliveryRecord) -> Row:
+    return (
+        d.account_id,
+        d.channel,
+        d.at.isoformat(),
+        at_key(d.at),
+        int(d.delivered),
+        d.reason,
+        _iso(d.document_date),
+        d.batch_id,
+    )
+
+
+def delivery_from_row(r: Row) -> DeliveryRecord:
+    return DeliveryRecord(
+        account_id=r[0],
+        channel=r[1],
+        at=dt.datetime.fromisoformat(r[2]),
+        delivered=bool(r[4]),
+        reason=r[5],
+        document_date=_date(r[6]),
+        batch_id=r[7],
+    )

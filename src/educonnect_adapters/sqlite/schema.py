@@ -1,0 +1,133 @@
+"""The SQLite schema, as forward migrations: migration ``i`` brings version ``i`` to ``i + 1``.
+
+``PRAGMA user_version`` holds the version; :func:`migrate` runs on every open.
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+from educonnect_core.errors import StorageError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+_APPEND_ONLY = """
+CREATE TRIGGER {table}_append_only_{op} BEFORE {op} ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END
+"""
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    (
+        "CREATE TABLE schools (uai TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID",
+        """CREATE TABLE eleves (
+            uai TEXT NOT NULL REFERENCES schools (uai),
+            eleve_id TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (uai, eleve_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE responsables (
+            uai TEXT NOT NULL REFERENCES schools (uai),
+            personne_id TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (uai, personne_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE links (
+            uai TEXT NOT NULL,
+            eleve_id TEXT NOT NULL,
+            personne_id TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            code_parente TEXT,
+            PRIMARY KEY (uai, eleve_id, personne_id),
+            FOREIGN KEY (uai, eleve_id) REFERENCES eleves (uai, eleve_id),
+            FOREIGN KEY (uai, personne_id) REFERENCES responsables (uai, personne_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX links_by_responsable ON links (uai, personne_id, eleve_id)",
+        """CREATE TABLE accounts (
+            account_id TEXT NOT NULL UNIQUE,
+            uai TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            siecle_id TEXT NOT NULL,
+            identifier TEXT UNIQUE,
+            state TEXT NOT NULL,
+            route TEXT,
+            credential_hash TEXT,
+            credential_document_date TEXT,
+            credential_valid_until TEXT,
+            credential_channel TEXT,
+            created_at TEXT,
+            activated_at TEXT,
+            deactivated_at TEXT,
+            deactivation_reason TEXT,
+            email TEXT,
+            has_aten INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            eligible_mask INTEGER,
+            blocker_mask INTEGER,
+            routes TEXT,
+            division TEXT,
+            more_divisions TEXT,
+            name_key TEXT,
+            snapshot_at TEXT
+        )""",
+        "CREATE INDEX accounts_by_school ON accounts (uai, profile, state)",
+        "CREATE INDEX accounts_by_division ON accounts (division, state)",
+        """CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_key INTEGER NOT NULL,
+            actor_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            access TEXT NOT NULL,
+            action TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            account_id TEXT,
+            uai TEXT,
+            reason TEXT
+        )""",
+        "CREATE INDEX audit_by_account ON audit (account_id, at_key, seq)",
+        "CREATE INDEX audit_by_actor ON audit (actor_id, at_key, seq)",
+        _APPEND_ONLY.format(table="audit", op="UPDATE"),
+        _APPEND_ONLY.format(table="audit", op="DELETE"),
+        """CREATE TABLE deliveries (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_key INTEGER NOT NULL,
+            delivered INTEGER NOT NULL,
+            reason TEXT,
+            document_date TEXT,
+            batch_id TEXT
+        )""",
+        "CREATE INDEX deliveries_by_account ON deliveries (account_id, at_key, seq)",
+        _APPEND_ONLY.format(table="deliveries", op="UPDATE"),
+        _APPEND_ONLY.format(table="deliveries", op="DELETE"),
+    ),
+)
+
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> int:
+    """Bring the database to :data:`SCHEMA_VERSION` in one transaction; returns the
+    version found. A database newer than this library is refused."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        (found,) = conn.execute("PRAGMA user_version").fetchone()
+        if found > SCHEMA_VERSION:
+            raise StorageError(
+                f"{where}: schema version {found} is newer than this library's "
+                f"({SCHEMA_VERSION}); upgrade educonnect"
+            )
+        for version in range(found, SCHEMA_VERSION):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return int(found)

@@ -1,0 +1,710 @@
+"""The SQLite store: stdlib sqlite3, WAL, foreign keys, one connection per unit of work.
+
+A unit of work reads in autocommit mode until its first write, which opens a
+``BEGIN IMMEDIATE`` transaction (so a stale version is seen by the ``UPDATE …
+WHERE version = ?`` and never overwritten); ``commit`` ends it. Idle
+connections are kept in a small pool.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+from urllib.parse import unquote, urlsplit
+
+import attrs
+
+from educonnect_core.accounts import Account
+from educonnect_core.audit import AuditEvent
+from educonnect_core.blockers import BlockerCode
+from educonnect_core.deliveries import DeliveryRecord
+from educonnect_core.eligibility import Child
+from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
+from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
+from educonnect_core.routes import Route
+from educonnect_core.serialization import (
+    ACCOUNT_COLUMNS,
+    AUDIT_COLUMNS,
+    DELIVERY_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    account_from_row,
+    account_row,
+    audit_from_row,
+    audit_row,
+    delivery_from_row,
+    delivery_row,
+    dumps,
+    loads,
+    snapshot_from_row,
+    snapshot_row,
+)
+from educonnect_core.states import AccountState
+from educonnect_core.storage import (
+    CODE_BITS,
+    ROUTE_BITS,
+    AccountQuery,
+    DuplicateAccount,
+    EligibilitySnapshot,
+    IdentifierTaken,
+    Page,
+    Statistics,
+)
+from educonnect_core.values import Uai
+
+from .schema import migrate
+
+__all__ = ["SqliteStore", "SqliteUnitOfWork"]
+
+#: rows per executemany / IN (…) batch
+BATCH: Final = 5000
+_IN_BATCH: Final = 500
+_POOL_SIZE: Final = 4
+_BUSY_TIMEOUT_S: Final = 30.0
+
+_ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
+_SNAPSHOT_SELECT: Final = ", ".join(SNAPSHOT_COLUMNS)
+_INSERT_ACCOUNT: Final = (
+    f"INSERT INTO accounts ({_ACCOUNT_SELECT}) VALUES ({', '.join('?' * len(ACCOUNT_COLUMNS))})"
+)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def path_of(url: str) -> Path:
+    """``sqlite:///relative.db`` or ``sqlite:////absolute/path.db`` → the file path."""
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite" or parts.netloc:
+        raise StorageError(f"{url!r}: expected sqlite:///path.db (three slashes, no host)")
+    raw = unquote(parts.path)
+    if not raw.startswith("/") or raw == "/":
+        raise StorageError(f"{url!r}: expected sqlite:///path.db")
+    raw = raw[1:]  # sqlite:///a.db → a.db ; sqlite:////tmp/a.db → /tmp/a.db
+    if raw in (":memory:", ""):
+        raise StorageError(f"{url!r}: an in-memory SQLite store is not supported; use memory://")
+    return Path(raw)
+
+
+class SqliteStore:
+    """A SQLite database file; opening it creates or migrates the schema."""
+
+    def __init__(self, path: Path, url: str | None = None) -> None:
+        self.path = path
+        self._url = url or f"sqlite:///{path}"
+        self._pool: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        conn = self._connect()
+        try:
+            migrate(conn, str(path))
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StorageError(f"{path}: cannot open as an educonnect store: {exc}") from exc
+        self._release(conn)
+
+    @classmethod
+    def open(cls, url: str) -> SqliteStore:
+        return cls(path_of(url), url)
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=_BUSY_TIMEOUT_S,
+            )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            raise StorageError(f"{self.path}: cannot open SQLite database: {exc}") from exc
+        return conn
+
+    def _acquire(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._closed:
+                raise StorageError(f"store {self._url!r} is closed")
+            if self._pool:
+                return self._pool.pop()
+        return self._connect()
+
+    def _release(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if not self._closed and len(self._pool) < _POOL_SIZE:
+                self._pool.append(conn)
+                return
+        conn.close()
+
+    def unit_of_work(self) -> SqliteUnitOfWork:
+        return SqliteUnitOfWork(self)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+
+
+class SqliteUnitOfWork:
+    """A unit of work on one connection (see the module docstring)."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._conn: sqlite3.Connection | None = store._acquire()
+        self._in_transaction = False
+        self.accounts = _Accounts(self)
+        self.people = _People(self)
+        self.eligibility = _Eligibility(self)
+        self.audit = _Audit(self)
+        self.deliveries = _Deliveries(self)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StorageError("this unit of work is finished")
+        return self._conn
+
+    def write(self) -> sqlite3.Connection:
+        """The connection, inside the write transaction (opened on first use)."""
+        conn = self.conn
+        if not self._in_transaction:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StorageError(f"{self._store.path}: cannot start writing: {exc}") from exc
+            self._in_transaction = True
+        return conn
+
+    def commit(self) -> None:
+        if self._in_transaction:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StorageError(f"{self._store.path}: commit failed: {exc}") from exc
+            self._in_transaction = False
+
+    def rollback(self) -> None:
+        if self._in_transaction:
+            self.conn.execute("ROLLBACK")
+            self._in_transaction = False
+
+    def close(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self.rollback()
+        finally:
+            conn, self._conn = self._conn, None
+            self._store._release(conn)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _integrity(exc: sqlite3.IntegrityError, account: Account) -> Exception:
+    text = str(exc)
+    if "accounts.identifier" in text:
+        return IdentifierTaken(account.identifier or "", account.account_id)
+    if "accounts.account_id" in text:
+        return DuplicateAccount(account.account_id)
+    return StorageError(f"account {account.account_id!r}: {exc}")
+
+
+_ACCOUNT_UPDATE: Final = (
+    "UPDATE accounts SET "
+    + ", ".join(f"{c} = ?" for c in ACCOUNT_COLUMNS[4:17])
+    + ", version = version + 1 WHERE account_id = ? AND version = ?"
+)
+_SNAPSHOT_UPDATE: Final = (
+    "UPDATE accounts SET "
+    + ", ".join(f"{c} = ?" for c in SNAPSHOT_COLUMNS)
+    + " WHERE account_id = ?"
+)
+
+
+class _Accounts:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def _one(self, where: str, *params: object) -> Account | None:
+        row = self._uow.conn.execute(
+            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE {where}", params
+        ).fetchone()
+        return None if row is None else account_from_row(row)
+
+    def get(self, account_id: str) -> Account:
+        account = self._one("account_id = ?", account_id)
+        if account is None:
+            raise NotFound(f"no account {account_id!r}")
+        return account
+
+    def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None:
+        return self._one("account_id = ?", Account.make_id(uai, profile, siecle_id))
+
+    def by_identifier(self, identifier: str) -> Account:
+        account = self._one("identifier = ?", identifier)
+        if account is None:
+            raise NotFound(f"no account with identifier {identifier!r}")
+        return account
+
+    def identifier_taken(self, identifier: str) -> bool:
+        found = self._uow.conn.execute(
+            "SELECT 1 FROM accounts WHERE identifier = ?", (identifier,)
+        ).fetchone()
+        return found is not None
+
+    def add(self, account: Account) -> Account:
+        stored = attrs.evolve(account, version=1)
+        try:
+            self._uow.write().execute(_INSERT_ACCOUNT, account_row(stored))
+        except sqlite3.IntegrityError as exc:
+            raise _integrity(exc, account) from None
+        return stored
+
+    def add_many(self, accounts: Iterable[Account]) -> int:
+        conn = self._uow.write()
+        count = 0
+        for chunk in _chunks(accounts, BATCH):
+            conn.execute("SAVEPOINT add_many")
+            try:
+                conn.executemany(_INSERT_ACCOUNT, [(*account_row(a)[:-1], 1) for a in chunk])
+            except sqlite3.IntegrityError:
+                conn.execute("ROLLBACK TO add_many")
+                conn.execute("RELEASE add_many")
+                for account in chunk:  # find the culprit, to name it
+                    self.add(account)
+                raise StorageError("add_many: integrity error not reproduced") from None
+            conn.execute("RELEASE add_many")
+            count += len(chunk)
+        return count
+
+    def update(self, account: Account) -> Account:
+        row = account_row(account)
+        try:
+            cursor = self._uow.write().execute(
+                _ACCOUNT_UPDATE, (*row[4:17], account.account_id, account.version)
+            )
+        except sqlite3.IntegrityError as exc:
+            raise _integrity(exc, account) from None
+        if cursor.rowcount == 1:
+            return attrs.evolve(account, version=account.version + 1)
+        found = self._uow.conn.execute(
+            "SELECT version FROM accounts WHERE account_id = ?", (account.account_id,)
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no account {account.account_id!r}")
+        raise ConcurrentModification(
+            f"account {account.account_id!r}: saving version {account.version} over stored "
+            f"version {found[0]} (changed by someone else since it was read)"
+        )
+
+    def of_school(self, uai: Uai) -> Iterator[Account]:
+        cursor = self._uow.conn.execute(
+            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE uai = ? ORDER BY account_id",
+            (uai.value,),
+        )
+        return (account_from_row(r) for r in cursor)
+
+    def query(self, query: AccountQuery) -> Page[Account]:
+        where, params = _where(query)
+        limit = -1 if query.limit is None else query.limit
+        conn = self._uow.conn
+        rows = conn.execute(
+            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE {where} "
+            "ORDER BY coalesce(name_key, ''), account_id LIMIT ? OFFSET ?",
+            (*params, limit, query.offset),
+        ).fetchall()
+        total = conn.execute(f"SELECT count(*) FROM accounts WHERE {where}", params).fetchone()[0]
+        return Page(tuple(map(account_from_row, rows)), total, query.offset, query.limit)
+
+    def count(self, query: AccountQuery) -> int:
+        where, params = _where(query)
+        sql = f"SELECT count(*) FROM accounts WHERE {where}"
+        return int(self._uow.conn.execute(sql, params).fetchone()[0])
+
+    def statistics(self, uai: Uai | None = None) -> Statistics:
+        conn = self._uow.conn
+        scope, params = ("uai = ?", (uai.value,)) if uai is not None else ("1", ())
+        total = 0
+        by_ps: dict[tuple[Profile, AccountState], int] = {}
+        for profile, state, n in conn.execute(
+            f"SELECT profile, state, count(*) FROM accounts WHERE {scope} GROUP BY 1, 2", params
+        ):
+            by_ps[Profile(profile), AccountState(state)] = n
+            total += n
+        by_ds: Counter[tuple[str, AccountState]] = Counter()
+        for division, state, n in conn.execute(
+            f"SELECT division, state, count(*) FROM accounts WHERE {scope} "
+            "AND division IS NOT NULL GROUP BY 1, 2 "
+            "UNION ALL SELECT j.value, a.state, count(*) FROM accounts a, "
+            f"json_each(a.more_divisions) j WHERE {scope.replace('uai', 'a.uai')} "
+            "AND a.more_divisions IS NOT NULL GROUP BY 1, 2",
+            params * 2,
+        ):
+            by_ds[division, AccountState(state)] += n
+        by_route = {
+            Route(route): n
+            for route, n in conn.execute(
+                f"SELECT route, count(*) FROM accounts WHERE {scope} AND route IS NOT NULL "
+                "AND activated_at IS NOT NULL GROUP BY 1",
+                params,
+            )
+        }
+        by_code: Counter[BlockerCode] = Counter()
+        blocked = 0
+        for mask, closed, n in conn.execute(
+            f"SELECT blocker_mask, eligible_mask = 0, count(*) FROM accounts WHERE {scope} "
+            "AND blocker_mask IS NOT NULL GROUP BY 1, 2",
+            params,
+        ):
+            for code, bit in CODE_BITS.items():
+                if mask & bit:
+                    by_code[code] += n
+            blocked += n if closed else 0
+        return Statistics(total, by_ps, dict(by_ds), by_route, dict(by_code), blocked)
+
+
+def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
+    clauses: list[str] = ["1"]
+    params: list[object] = []
+
+    def add(clause: str, *values: object) -> None:
+        clauses.append(clause)
+        params.extend(values)
+
+    if query.uai is not None:
+        add("uai = ?", query.uai.value)
+    if query.profile is not None:
+        add("profile = ?", query.profile.value)
+    if query.state is not None:
+        add("state = ?", query.state.value)
+    if query.activated_by is not None:
+        add("route = ?", query.activated_by.value)
+    if query.division is not None:
+        add(
+            "(division = ? OR instr(more_divisions, json_quote(?)) > 0)",
+            query.division,
+            query.division,
+        )
+    if query.route is not None:
+        bit = ROUTE_BITS[query.route]
+        add("(eligible_mask & ?) " + ("!= 0" if query.eligible else "= 0"), bit)
+    if query.blocker is not None:
+        add("(blocker_mask & ?) != 0", CODE_BITS[query.blocker])
+    if query.blocked is not None:
+        add("eligible_mask " + ("= 0" if query.blocked else "!= 0"))
+    if (fragment := query.name_fragment) is not None:
+        add("instr(name_key, ?) > 0", fragment)
+    return " AND ".join(clauses), tuple(params)
+
+
+class _People:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def upsert_school(self, school: School) -> bool:
+        data = dumps(school)
+        found = self._uow.conn.execute(
+            "SELECT data FROM schools WHERE uai = ?", (school.uai.value,)
+        ).fetchone()
+        if found is not None and found[0] == data:
+            return False
+        self._uow.write().execute(
+            "INSERT INTO schools (uai, data) VALUES (?, ?) "
+            "ON CONFLICT (uai) DO UPDATE SET data = excluded.data",
+            (school.uai.value, data),
+        )
+        return True
+
+    def get_school(self, uai: Uai) -> School:
+        found = self._uow.conn.execute(
+            "SELECT data FROM schools WHERE uai = ?", (uai.value,)
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no school {uai}")
+        return loads(found[0], School)
+
+    def schools(self) -> list[School]:
+        rows = self._uow.conn.execute("SELECT data FROM schools ORDER BY uai")
+        return [loads(r[0], School) for r in rows]
+
+    def _upsert(self, table: str, key: str, uai: Uai, items: Iterable[tuple[str, str]]) -> int:
+        written = 0
+        conn = self._uow.conn
+        for chunk in _chunks(items, _IN_BATCH):
+            marks = ", ".join("?" * len(chunk))
+            stored = dict(
+                conn.execute(
+                    f"SELECT {key}, data FROM {table} WHERE uai = ? AND {key} IN ({marks})",
+                    (uai.value, *(k for k, _ in chunk)),
+                ).fetchall()
+            )
+            changed = [(uai.value, k, d) for k, d in chunk if stored.get(k) != d]
+            if changed:
+                try:
+                    self._uow.write().executemany(
+                        f"INSERT INTO {table} (uai, {key}, data) VALUES (?, ?, ?) "
+                        f"ON CONFLICT (uai, {key}) DO UPDATE SET data = excluded.data",
+                        changed,
+                    )
+                except sqlite3.IntegrityError as exc:
+                    raise StorageError(f"{table} of {uai}: {exc} (is the school stored?)") from None
+                written += len(changed)
+        return written
+
+    def upsert_eleves(self, uai: Uai, eleves: Iterable[Eleve]) -> int:
+        return self._upsert("eleves", "eleve_id", uai, ((e.eleve_id, dumps(e)) for e in eleves))
+
+    def upsert_responsables(self, uai: Uai, responsables: Iterable[Responsable]) -> int:
+        items = ((r.personne_id, dumps(r)) for r in responsables)
+        return self._upsert("responsables", "personne_id", uai, items)
+
+    def upsert_links(self, uai: Uai, links: Iterable[Link]) -> int:
+        written = 0
+        conn = self._uow.conn
+        for chunk in _chunks(links, _IN_BATCH):
+            wanted = {(k.eleve_id, k.personne_id): (k.level.value, k.code_parente) for k in chunk}
+            eleve_ids = sorted({e for e, _ in wanted})
+            stored = {
+                (e, p): (level, code)
+                for e, p, level, code in conn.execute(
+                    "SELECT eleve_id, personne_id, level, code_parente FROM links "
+                    "WHERE uai = ? AND eleve_id IN (" + ", ".join("?" * len(eleve_ids)) + ")",
+                    (uai.value, *eleve_ids),
+                )
+            }
+            changed = [
+                (uai.value, e, p, *v) for (e, p), v in wanted.items() if stored.get((e, p)) != v
+            ]
+            if not changed:
+                continue
+            try:
+                self._uow.write().executemany(
+                    "INSERT INTO links (uai, eleve_id, personne_id, level, code_parente) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (uai, eleve_id, personne_id) "
+                    "DO UPDATE SET level = excluded.level, code_parente = excluded.code_parente",
+                    changed,
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StorageError(
+                    f"links of {uai}: {exc}: a link needs its eleve and responsable stored"
+                ) from None
+            written += len(changed)
+        return written
+
+    def delete_links(self, uai: Uai, keys: Iterable[tuple[str, str]]) -> int:
+        deleted = 0
+        for eleve_id, personne_id in keys:
+            cursor = self._uow.write().execute(
+                "DELETE FROM links WHERE uai = ? AND eleve_id = ? AND personne_id = ?",
+                (uai.value, eleve_id, personne_id),
+            )
+            deleted += cursor.rowcount
+        return deleted
+
+    def get_eleve(self, uai: Uai, eleve_id: str) -> Eleve:
+        found = self._uow.conn.execute(
+            "SELECT data FROM eleves WHERE uai = ? AND eleve_id = ?", (uai.value, eleve_id)
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no eleve {eleve_id!r} in {uai}")
+        return loads(found[0], Eleve)
+
+    def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
+        found = self._uow.conn.execute(
+            "SELECT data FROM responsables WHERE uai = ? AND personne_id = ?",
+            (uai.value, personne_id),
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no responsable {personne_id!r} in {uai}")
+        return loads(found[0], Responsable)
+
+    def eleves(self, uai: Uai) -> Iterator[Eleve]:
+        cursor = self._uow.conn.execute(
+            "SELECT data FROM eleves WHERE uai = ? ORDER BY eleve_id", (uai.value,)
+        )
+        return (loads(r[0], Eleve) for r in cursor)
+
+    def responsables(self, uai: Uai) -> Iterator[Responsable]:
+        cursor = self._uow.conn.execute(
+            "SELECT data FROM responsables WHERE uai = ? ORDER BY personne_id", (uai.value,)
+        )
+        return (loads(r[0], Responsable) for r in cursor)
+
+    def _links(self, where: str, params: Sequence[object]) -> list[Link]:
+        rows = self._uow.conn.execute(
+            "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE "
+            f"{where} ORDER BY eleve_id, personne_id",
+            params,
+        )
+        return [Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in rows]
+
+    def links(self, uai: Uai) -> Iterator[Link]:
+        cursor = self._uow.conn.execute(
+            "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE uai = ? "
+            "ORDER BY eleve_id, personne_id",
+            (uai.value,),
+        )
+        return (Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in cursor)
+
+    def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]:
+        return self._links("uai = ? AND eleve_id = ?", (uai.value, eleve_id))
+
+    def links_of_responsable(self, uai: Uai, personne_id: str) -> list[Link]:
+        return self._links("uai = ? AND personne_id = ?", (uai.value, personne_id))
+
+    def children(self, uai: Uai, personne_id: str) -> list[Child]:
+        rows = self._uow.conn.execute(
+            "SELECT l.eleve_id, l.personne_id, l.level, l.code_parente, e.data "
+            "FROM links l JOIN eleves e ON e.uai = l.uai AND e.eleve_id = l.eleve_id "
+            "WHERE l.uai = ? AND l.personne_id = ? ORDER BY l.eleve_id",
+            (uai.value, personne_id),
+        )
+        return [
+            Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
+            for e, p, level, code, data in rows
+        ]
+
+
+class _Eligibility:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def put(self, snapshot: EligibilitySnapshot) -> None:
+        cursor = self._uow.write().execute(
+            _SNAPSHOT_UPDATE, (*snapshot_row(snapshot), snapshot.account_id)
+        )
+        if cursor.rowcount != 1:
+            raise NotFound(f"no account {snapshot.account_id!r} for this eligibility snapshot")
+
+    def put_many(self, snapshots: Iterable[EligibilitySnapshot]) -> int:
+        conn = self._uow.write()
+        count = 0
+        for chunk in _chunks(snapshots, BATCH):
+            cursor = conn.executemany(
+                _SNAPSHOT_UPDATE, [(*snapshot_row(s), s.account_id) for s in chunk]
+            )
+            if cursor.rowcount != len(chunk):
+                for snapshot in chunk:  # name the missing account
+                    self.put(snapshot)
+            count += len(chunk)
+        return count
+
+    def get(self, account_id: str) -> EligibilitySnapshot | None:
+        row = self._uow.conn.execute(
+            f"SELECT {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        return None if row is None else snapshot_from_row(account_id, row)
+
+
+_AUDIT_SELECT: Final = ", ".join(AUDIT_COLUMNS)
+
+
+class _Audit:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, event: AuditEvent) -> AuditEvent:
+        conn = self._uow.write()
+        if event.event_id is None:
+            (seq,) = conn.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM audit"
+            ).fetchone()  # inside the write transaction: no one else appends meanwhile
+            seq = max(seq, _next_autoincrement(conn, "audit"))
+            event = attrs.evolve(event, event_id=str(seq))
+        row = audit_row(event)
+        conn.execute(
+            f"INSERT INTO audit ({_AUDIT_SELECT}) VALUES ({', '.join('?' * len(row))})", row
+        )
+        return event
+
+    def _by(self, column: str, value: str, limit: int | None) -> list[AuditEvent]:
+        sql = f"SELECT {_AUDIT_SELECT} FROM audit WHERE {column} = ? ORDER BY at_key DESC, seq DESC"
+        params: tuple[object, ...] = (value,)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        rows = self._uow.conn.execute(sql, params).fetchall()
+        return [audit_from_row(r) for r in reversed(rows)]
+
+    def by_account(self, account_id: str, *, limit: int | None = None) -> list[AuditEvent]:
+        return self._by("account_id", account_id, limit)
+
+    def by_actor(self, actor_id: str, *, limit: int | None = None) -> list[AuditEvent]:
+        return self._by("actor_id", actor_id, limit)
+
+
+def _next_autoincrement(conn: sqlite3.Connection, table: str) -> int:
+    found = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return 1 if found is None else int(found[0]) + 1
+
+
+_DELIVERY_SELECT: Final = ", ".join(DELIVERY_COLUMNS)
+_INSERT_DELIVERY: Final = (
+    f"INSERT INTO deliveries ({_DELIVERY_SELECT}) VALUES ({', '.join('?' * len(DELIVERY_COLUMNS))})"
+)
+
+
+class _Deliveries:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, record: DeliveryRecord) -> None:
+        self._uow.write().execute(_INSERT_DELIVERY, delivery_row(record))
+
+    def append_many(self, records: Iterable[DeliveryRecord]) -> int:
+        count = 0
+        for chunk in _chunks(records, BATCH):
+            self._uow.write().executemany(_INSERT_DELIVERY, [delivery_row(r) for r in chunk])
+            count += len(chunk)
+        return count
+
+    def by_account(self, account_id: str) -> list[DeliveryRecord]:
+        rows = self._uow.conn.execute(
+            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = ? ORDER BY at_key, seq",
+            (account_id,),
+        )
+        return [delivery_from_row(r) for r in rows]
+
+    def latest(self, account_id: str) -> DeliveryRecord | None:
+        row = self._uow.conn.execute(
+            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = ? "
+            "ORDER BY at_key DESC, seq DESC LIMIT 1",
+            (account_id,),
+        ).fetchone()
+        return None if row is None else delivery_from_row(row)
+
+    def latest_per_account(self, account_ids: Iterable[str]) -> dict[str, DeliveryRecord]:
+        latest: dict[str, DeliveryRecord] = {}
+        for chunk in _chunks(set(account_ids), _IN_BATCH):
+            rows = self._uow.conn.execute(
+                f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id IN "
+                f"({', '.join('?' * len(chunk))}) ORDER BY at_key, seq",
+                chunk,
+            )
+            for row in rows:
+                latest[row[0]] = delivery_from_row(row)
+        return latest
