@@ -203,13 +203,9 @@ def decide(
     """
     state = account.state
     if (action, state) in _UNCHANGED_FR:
+        code = "already_deactivated" if action is A.DEACTIVATE else "not_deactivated"
         return Decision(
-            action,
-            state,
-            Outcome.UNCHANGED,
-            state,
-            f"already_{state.value}",
-            _UNCHANGED_FR[(action, state)],
+            action, state, Outcome.UNCHANGED, state, code, _UNCHANGED_FR[(action, state)]
         )
     if action is A.NOTIFY and state is S.NOTIFIED and account.credential_valid_on(day):
         assert account.credential is not None
