@@ -1,0 +1,710 @@
+"""The PostgreSQL store: psycopg 3, one pooled connection per unit of work, COPY for bulk.
+
+URL: ``postgresql://user@host:port/db?schema=name&…``. ``schema`` (default
+``public``) is created if needed and set as the ``search_path``; every other
+query parameter (``sslmode``, ``options``, ``connect_timeout``…) goes to libpq.
+
+A unit of work is one transaction (READ COMMITTED). ``UPDATE … WHERE version =
+%s`` waits for a concurrent writer of the same row and then sees its new
+version, so a stale save raises :class:`ConcurrentModification`. Statements
+that may fail on a constraint run inside a savepoint (or use ``ON CONFLICT DO
+NOTHING``) so that a refused write leaves the unit of work usable.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from types import TracebackType
+from typing import Any, Final, Self
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import attrs
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import sql
+
+from educonnect_core.accounts import Account
+from educonnect_core.audit import AuditEvent
+from educonnect_core.blockers import BlockerCode
+from educonnect_core.deliveries import DeliveryRecord
+from educonnect_core.eligibility import Child
+from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
+from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
+from educonnect_core.routes import Route
+from educonnect_core.serialization import (
+    ACCOUNT_COLUMNS,
+    AUDIT_COLUMNS,
+    DELIVERY_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    account_from_row,
+    account_row,
+    audit_from_row,
+    audit_row,
+    delivery_from_row,
+    delivery_row,
+    dumps,
+    loads,
+    snapshot_from_row,
+    snapshot_row,
+)
+from educonnect_core.states import AccountState
+from educonnect_core.storage import (
+    CODE_BITS,
+    ROUTE_BITS,
+    AccountQuery,
+    DuplicateAccount,
+    EligibilitySnapshot,
+    IdentifierTaken,
+    Page,
+    Statistics,
+)
+from educonnect_core.values import Uai
+
+from .schema import migrate
+
+__all__ = ["PostgresStore", "PostgresUnitOfWork", "split_url"]
+
+Conn = psycopg.Connection[tuple[Any, ...]]
+
+BATCH: Final = 5000
+_POOL_SIZE: Final = 4
+
+_ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
+_SNAPSHOT_SELECT: Final = ", ".join(SNAPSHOT_COLUMNS)
+_INSERT_ACCOUNT: Final = (
+    f"INSERT INTO accounts ({_ACCOUNT_SELECT}) "
+    f"VALUES ({', '.join(['%s'] * len(ACCOUNT_COLUMNS))}) ON CONFLICT DO NOTHING"
+)
+_COPY_ACCOUNTS: Final = f"COPY accounts ({_ACCOUNT_SELECT}) FROM STDIN"
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """``(conninfo URL without schema=, schema)``; ``postgres://`` is accepted too."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise StorageError(f"{url!r}: expected postgresql://user@host:port/db")
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    schemas = [v for k, v in params if k == "schema"]
+    rest = [(k, v) for k, v in params if k != "schema"]
+    schema = schemas[-1] if schemas else "public"
+    if not schema:
+        raise StorageError(f"{url!r}: the schema parameter is empty")
+    conninfo = urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(rest), ""))
+    return conninfo, schema
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class PostgresStore:
+    """A PostgreSQL schema; opening it creates or migrates the schema."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self.conninfo, self.schema = split_url(url)
+        self._pool: list[Conn] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        conn = self._connect()
+        try:
+            with conn.transaction():
+                conn.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
+                )
+            migrate(conn, _redacted(url))
+        except psycopg.Error as exc:
+            conn.close()
+            raise StorageError(f"{_redacted(url)}: cannot prepare the schema: {exc}") from exc
+        self._release(conn)
+
+    @classmethod
+    def open(cls, url: str) -> PostgresStore:
+        return cls(url)
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def _connect(self) -> Conn:
+        try:
+            conn = psycopg.connect(self.conninfo)
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+            conn.commit()
+        except psycopg.Error as exc:
+            raise StorageError(f"{_redacted(self._url)}: cannot connect: {exc}") from exc
+        return conn
+
+    def _acquire(self) -> Conn:
+        with self._lock:
+            if self._closed:
+                raise StorageError(f"store {_redacted(self._url)!r} is closed")
+            if self._pool:
+                return self._pool.pop()
+        return self._connect()
+
+    def _release(self, conn: Conn) -> None:
+        if not conn.closed:
+            try:
+                conn.rollback()
+            except psycopg.Error:
+                conn.close()
+        with self._lock:
+            if not conn.closed and not self._closed and len(self._pool) < _POOL_SIZE:
+                self._pool.append(conn)
+                return
+        conn.close()
+
+    def unit_of_work(self) -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(self)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+
+
+class PostgresUnitOfWork:
+    """A unit of work: one transaction on one connection."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self._store = store
+        self._conn: Conn | None = store._acquire()
+        self.accounts = _Accounts(self)
+        self.people = _People(self)
+        self.eligibility = _Eligibility(self)
+        self.audit = _Audit(self)
+        self.deliveries = _Deliveries(self)
+
+    @property
+    def conn(self) -> Conn:
+        if self._conn is None:
+            raise StorageError("this unit of work is finished")
+        return self._conn
+
+    def commit(self) -> None:
+        try:
+            self.conn.commit()
+        except psycopg.Error as exc:
+            raise StorageError(f"commit failed: {exc}") from exc
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+
+    def close(self) -> None:
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        self._store._release(conn)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+_ACCOUNT_UPDATE: Final = (
+    "UPDATE accounts SET "
+    + ", ".join(f"{c} = %s" for c in ACCOUNT_COLUMNS[4:17])
+    + ", version = version + 1 WHERE account_id = %s AND version = %s"
+)
+_SNAPSHOT_UPDATE: Final = (
+    "UPDATE accounts SET "
+    + ", ".join(f"{c} = %s" for c in SNAPSHOT_COLUMNS)
+    + " WHERE account_id = %s"
+)
+
+
+class _Accounts:
+    def __init__(self, uow: PostgresUnitOfWork) -> None:
+        self._uow = uow
+
+    def _one(self, where: str, *params: object) -> Account | None:
+        row = self._uow.conn.execute(
+            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE {where}", params
+        ).fetchone()
+        return None if row is None else account_from_row(row)
+
+    def get(self, account_id: str) -> Account:
+        account = self._one("account_id = %s", account_id)
+        if account is None:
+            raise NotFound(f"no account {account_id!r}")
+        return account
+
+    def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None:
+        return self._one("account_id = %s", Account.make_id(uai, profile, siecle_id))
+
+    def by_identifier(self, identifier: str) -> Account:
+        account = self._one("identifier = %s", identifier)
+        if account is None:
+            raise NotFound(f"no account with identifier {identifier!r}")
+        return account
+
+    def identifier_taken(self, identifier: str) -> bool:
+        found = self._uow.conn.execute(
+            "SELECT 1 FROM accounts WHERE identifier = %s", (identifier,)
+        ).fetchone()
+        return found is not None
+
+    def add(self, account: Account) -> Account:
+        stored = attrs.evolve(account, version=1)
+        cursor = self._uow.conn.execute(_INSERT_ACCOUNT, account_row(stored))
+        if cursor.rowcount == 1:
+            return stored
+        if self._one("account_id = %s", account.account_id) is not None:
+            raise DuplicateAccount(account.account_id)
+        raise IdentifierTaken(account.identifier or "", account.account_id)
+
+    def add_many(self, accounts: Iterable[Account]) -> int:
+        conn = self._uow.conn
+        count = 0
+        for chunk in _chunks(accounts, BATCH):
+            try:
+                with (
+                    conn.transaction(),
+                    conn.cursor() as cursor,
+                    cursor.copy(_COPY_ACCOUNTS) as copy,
+                ):
+                    for account in chunk:
+                        copy.write_row((*account_row(account)[:-1], 1))
+            except pg_errors.UniqueViolation:
+                for account in chunk:  # name the culprit
+                    self.add(account)
+                raise StorageError("add_many: unique violation not reproduced") from None
+            count += len(chunk)
+        return count
+
+    def update(self, account: Account) -> Account:
+        conn = self._uow.conn
+        if account.identifier is not None:
+            clash = conn.execute(
+                "SELECT 1 FROM accounts WHERE identifier = %s AND account_id <> %s",
+                (account.identifier, account.account_id),
+            ).fetchone()
+            if clash is not None:
+                raise IdentifierTaken(account.identifier, account.account_id)
+        row = account_row(account)
+        try:
+            with conn.transaction():
+                cursor = conn.execute(
+                    _ACCOUNT_UPDATE, (*row[4:17], account.account_id, account.version)
+                )
+        except pg_errors.UniqueViolation:
+            raise IdentifierTaken(account.identifier or "", account.account_id) from None
+        if cursor.rowcount == 1:
+            return attrs.evolve(account, version=account.version + 1)
+        found = conn.execute(
+            "SELECT version FROM accounts WHERE account_id = %s", (account.account_id,)
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no account {account.account_id!r}")
+        raise ConcurrentModification(
+            f"account {account.account_id!r}: saving version {account.version} over stored "
+            f"version {found[0]} (changed by someone else since it was read)"
+        )
+
+    def of_school(self, uai: Uai) -> Iterator[Account]:
+        rows = self._uow.conn.execute(
+            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE uai = %s ORDER BY account_id",
+            (uai.value,),
+        ).fetchall()
+        return (account_from_row(r) for r in rows)
+
+    def query(self, query: AccountQuery) -> Page[Account]:
+        where, params = _where(query)
+        conn = self._uow.conn
+        rows = conn.execute(
+            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE {where} "
+            "ORDER BY coalesce(name_key, ''), account_id LIMIT %s OFFSET %s",
+            (*params, query.limit, query.offset),
+        ).fetchall()
+        return Page(
+            tuple(map(account_from_row, rows)), self.count(query), query.offset, query.limit
+        )
+
+    def count(self, query: AccountQuery) -> int:
+        where, params = _where(query)
+        row = self._uow.conn.execute(f"SELECT count(*) FROM accounts WHERE {where}", params)
+        found = row.fetchone()
+        return 0 if found is None else int(found[0])
+
+    def statistics(self, uai: Uai | None = None) -> Statistics:
+        conn = self._uow.conn
+        scope, params = ("uai = %s", (uai.value,)) if uai is not None else ("true", ())
+        total = 0
+        by_ps: dict[tuple[Profile, AccountState], int] = {}
+        for profile, state, n in conn.execute(
+            f"SELECT profile, state, count(*) FROM accounts WHERE {scope} GROUP BY 1, 2", params
+        ):
+            by_ps[Profile(profile), AccountState(state)] = n
+            total += n
+        by_ds: Counter[tuple[str, AccountState]] = Counter()
+        for division, state, n in conn.execute(
+            f"SELECT division, state, count(*) FROM accounts WHERE {scope} "
+            "AND division IS NOT NULL GROUP BY 1, 2 "
+            "UNION ALL SELECT j.value, a.state, count(*) FROM accounts a, "
+            f"json_array_elements_text(a.more_divisions::json) j(value) "
+            f"WHERE {scope.replace('uai', 'a.uai')} AND a.more_divisions IS NOT NULL "
+            "GROUP BY 1, 2",
+            params * 2,
+        ):
+            by_ds[division, AccountState(state)] += n
+        by_route = {
+            Route(route): n
+            for route, n in conn.execute(
+                f"SELECT route, count(*) FROM accounts WHERE {scope} AND route IS NOT NULL "
+                "AND activated_at IS NOT NULL GROUP BY 1",
+                params,
+            )
+        }
+        by_code: Counter[BlockerCode] = Counter()
+        blocked = 0
+        for mask, closed, n in conn.execute(
+            f"SELECT blocker_mask, eligible_mask = 0, count(*) FROM accounts WHERE {scope} "
+            "AND blocker_mask IS NOT NULL GROUP BY 1, 2",
+            params,
+        ):
+            for code, bit in CODE_BITS.items():
+                if mask & bit:
+                    by_code[code] += n
+            blocked += n if closed else 0
+        return Statistics(total, by_ps, dict(by_ds), by_route, dict(by_code), blocked)
+
+
+def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
+    clauses: list[str] = ["true"]
+    params: list[object] = []
+
+    def add(clause: str, *values: object) -> None:
+        clauses.append(clause)
+        params.extend(values)
+
+    if query.uai is not None:
+        add("uai = %s", query.uai.value)
+    if query.profile is not None:
+        add("profile = %s", query.profile.value)
+    if query.state is not None:
+        add("state = %s", query.state.value)
+    if query.activated_by is not None:
+        add("route = %s", query.activated_by.value)
+    if query.division is not None:
+        add(
+            "(division = %s OR strpos(more_divisions, %s) > 0)",
+            query.division,
+            json.dumps(query.division, ensure_ascii=False),
+        )
+    if query.route is not None:
+        bit = ROUTE_BITS[query.route]
+        add("(eligible_mask & %s) " + ("<> 0" if query.eligible else "= 0"), bit)
+    if query.blocker is not None:
+        add("(blocker_mask & %s) <> 0", CODE_BITS[query.blocker])
+    if query.blocked is not None:
+        add("eligible_mask " + ("= 0" if query.blocked else "<> 0"))
+    if (fragment := query.name_fragment) is not None:
+        add("strpos(name_key, %s) > 0", fragment)
+    return " AND ".join(clauses), tuple(params)
+
+
+class _People:
+    def __init__(self, uow: PostgresUnitOfWork) -> None:
+        self._uow = uow
+
+    def upsert_school(self, school: School) -> bool:
+        data = dumps(school)
+        found = self._uow.conn.execute(
+            "SELECT data FROM schools WHERE uai = %s", (school.uai.value,)
+        ).fetchone()
+        if found is not None and found[0] == data:
+            return False
+        self._uow.conn.execute(
+            "INSERT INTO schools (uai, data) VALUES (%s, %s) "
+            "ON CONFLICT (uai) DO UPDATE SET data = excluded.data",
+            (school.uai.value, data),
+        )
+        return True
+
+    def get_school(self, uai: Uai) -> School:
+        found = self._uow.conn.execute(
+            "SELECT data FROM schools WHERE uai = %s", (uai.value,)
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no school {uai}")
+        return loads(found[0], School)
+
+    def schools(self) -> list[School]:
+        rows = self._uow.conn.execute("SELECT data FROM schools ORDER BY uai")
+        return [loads(r[0], School) for r in rows]
+
+    def _write(self, what: str, statement: str, rows: Sequence[Sequence[object]]) -> None:
+        conn = self._uow.conn
+        try:
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.executemany(statement, rows)
+        except pg_errors.IntegrityError as exc:
+            raise StorageError(f"{what}: {exc}") from None
+
+    def _upsert(self, table: str, key: str, uai: Uai, items: Iterable[tuple[str, str]]) -> int:
+        written = 0
+        conn = self._uow.conn
+        for chunk in _chunks(items, BATCH):
+            stored: dict[str, str] = dict(
+                conn.execute(
+                    f"SELECT {key}, data FROM {table} WHERE uai = %s AND {key} = ANY(%s)",
+                    (uai.value, [k for k, _ in chunk]),
+                ).fetchall()
+            )
+            changed = [(uai.value, k, d) for k, d in chunk if stored.get(k) != d]
+            if changed:
+                self._write(
+                    f"{table} of {uai} (is the school stored?)",
+                    f"INSERT INTO {table} (uai, {key}, data) VALUES (%s, %s, %s) "
+                    f"ON CONFLICT (uai, {key}) DO UPDATE SET data = excluded.data",
+                    changed,
+                )
+                written += len(changed)
+        return written
+
+    def upsert_eleves(self, uai: Uai, eleves: Iterable[Eleve]) -> int:
+        return self._upsert("eleves", "eleve_id", uai, ((e.eleve_id, dumps(e)) for e in eleves))
+
+    def upsert_responsables(self, uai: Uai, responsables: Iterable[Responsable]) -> int:
+        items = ((r.personne_id, dumps(r)) for r in responsables)
+        return self._upsert("responsables", "personne_id", uai, items)
+
+    def upsert_links(self, uai: Uai, links: Iterable[Link]) -> int:
+        written = 0
+        conn = self._uow.conn
+        for chunk in _chunks(links, BATCH):
+            wanted = {(k.eleve_id, k.personne_id): (k.level.value, k.code_parente) for k in chunk}
+            stored = {
+                (e, p): (level, code)
+                for e, p, level, code in conn.execute(
+                    "SELECT eleve_id, personne_id, level, code_parente FROM links "
+                    "WHERE uai = %s AND eleve_id = ANY(%s)",
+                    (uai.value, sorted({e for e, _ in wanted})),
+                )
+            }
+            changed = [
+                (uai.value, e, p, *v) for (e, p), v in wanted.items() if stored.get((e, p)) != v
+            ]
+            if changed:
+                self._write(
+                    f"links of {uai} (a link needs its eleve and responsable stored)",
+                    "INSERT INTO links (uai, eleve_id, personne_id, level, code_parente) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (uai, eleve_id, personne_id) "
+                    "DO UPDATE SET level = excluded.level, code_parente = excluded.code_parente",
+                    changed,
+                )
+                written += len(changed)
+        return written
+
+    def delete_links(self, uai: Uai, keys: Iterable[tuple[str, str]]) -> int:
+        deleted = 0
+        for eleve_id, personne_id in keys:
+            cursor = self._uow.conn.execute(
+                "DELETE FROM links WHERE uai = %s AND eleve_id = %s AND personne_id = %s",
+                (uai.value, eleve_id, personne_id),
+            )
+            deleted += cursor.rowcount
+        return deleted
+
+    def get_eleve(self, uai: Uai, eleve_id: str) -> Eleve:
+        found = self._uow.conn.execute(
+            "SELECT data FROM eleves WHERE uai = %s AND eleve_id = %s", (uai.value, eleve_id)
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no eleve {eleve_id!r} in {uai}")
+        return loads(found[0], Eleve)
+
+    def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
+        found = self._uow.conn.execute(
+            "SELECT data FROM responsables WHERE uai = %s AND personne_id = %s",
+            (uai.value, personne_id),
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no responsable {personne_id!r} in {uai}")
+        return loads(found[0], Responsable)
+
+    def eleves(self, uai: Uai) -> Iterator[Eleve]:
+        rows = self._uow.conn.execute(
+            "SELECT data FROM eleves WHERE uai = %s ORDER BY eleve_id", (uai.value,)
+        ).fetchall()
+        return (loads(r[0], Eleve) for r in rows)
+
+    def responsables(self, uai: Uai) -> Iterator[Responsable]:
+        rows = self._uow.conn.execute(
+            "SELECT data FROM responsables WHERE uai = %s ORDER BY personne_id", (uai.value,)
+        ).fetchall()
+        return (loads(r[0], Responsable) for r in rows)
+
+    def _links(self, where: str, params: Sequence[object]) -> list[Link]:
+        rows = self._uow.conn.execute(
+            "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE "
+            f"{where} ORDER BY eleve_id, personne_id",
+            params,
+        )
+        return [Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in rows]
+
+    def links(self, uai: Uai) -> Iterator[Link]:
+        return iter(self._links("uai = %s", (uai.value,)))
+
+    def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]:
+        return self._links("uai = %s AND eleve_id = %s", (uai.value, eleve_id))
+
+    def links_of_responsable(self, uai: Uai, personne_id: str) -> list[Link]:
+        return self._links("uai = %s AND personne_id = %s", (uai.value, personne_id))
+
+    def children(self, uai: Uai, personne_id: str) -> list[Child]:
+        rows = self._uow.conn.execute(
+            "SELECT l.eleve_id, l.personne_id, l.level, l.code_parente, e.data "
+            "FROM links l JOIN eleves e ON e.uai = l.uai AND e.eleve_id = l.eleve_id "
+            "WHERE l.uai = %s AND l.personne_id = %s ORDER BY l.eleve_id",
+            (uai.value, personne_id),
+        )
+        return [
+            Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
+            for e, p, level, code, data in rows
+        ]
+
+
+class _Eligibility:
+    def __init__(self, uow: PostgresUnitOfWork) -> None:
+        self._uow = uow
+
+    def put(self, snapshot: EligibilitySnapshot) -> None:
+        cursor = self._uow.conn.execute(
+            _SNAPSHOT_UPDATE, (*snapshot_row(snapshot), snapshot.account_id)
+        )
+        if cursor.rowcount != 1:
+            raise NotFound(f"no account {snapshot.account_id!r} for this eligibility snapshot")
+
+    def put_many(self, snapshots: Iterable[EligibilitySnapshot]) -> int:
+        conn = self._uow.conn
+        conn.execute(
+            'CREATE TEMP TABLE IF NOT EXISTS snapshot_load (account_id text COLLATE "C", '
+            "eligible_mask bigint, blocker_mask bigint, routes text, division text, "
+            "more_divisions text, name_key text, snapshot_at text) ON COMMIT DELETE ROWS"
+        )
+        columns = ", ".join(SNAPSHOT_COLUMNS)
+        count = 0
+        for chunk in _chunks(snapshots, BATCH):
+            with conn.cursor() as cursor:
+                with cursor.copy(f"COPY snapshot_load (account_id, {columns}) FROM STDIN") as cp:
+                    for s in chunk:
+                        cp.write_row((s.account_id, *snapshot_row(s)))
+                updated = cursor.execute(
+                    f"UPDATE accounts a SET ({columns}) = "
+                    f"(s.{', s.'.join(SNAPSHOT_COLUMNS)}) "
+                    "FROM snapshot_load s WHERE a.account_id = s.account_id"
+                ).rowcount
+                cursor.execute("DELETE FROM snapshot_load")
+            if updated != len({s.account_id for s in chunk}):
+                for snapshot in chunk:  # name the missing account
+                    self.put(snapshot)
+            count += len(chunk)
+        return count
+
+    def get(self, account_id: str) -> EligibilitySnapshot | None:
+        row = self._uow.conn.execute(
+            f"SELECT {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = %s", (account_id,)
+        ).fetchone()
+        return None if row is None else snapshot_from_row(account_id, row)
+
+
+_AUDIT_SELECT: Final = ", ".join(
+    "coalesce(event_id, seq::text)" if c == "event_id" else c for c in AUDIT_COLUMNS
+)
+_AUDIT_INSERT: Final = (
+    f"INSERT INTO audit ({', '.join(AUDIT_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(AUDIT_COLUMNS))}) RETURNING seq"
+)
+
+
+class _Audit:
+    def __init__(self, uow: PostgresUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, event: AuditEvent) -> AuditEvent:
+        row = self._uow.conn.execute(_AUDIT_INSERT, audit_row(event)).fetchone()
+        if event.event_id is None and row is not None:
+            event = attrs.evolve(event, event_id=str(row[0]))
+        return event
+
+    def _by(self, column: str, value: str, limit: int | None) -> list[AuditEvent]:
+        rows = self._uow.conn.execute(
+            f"SELECT {_AUDIT_SELECT} FROM audit WHERE {column} = %s "
+            "ORDER BY at_key DESC, seq DESC LIMIT %s",
+            (value, limit),
+        ).fetchall()
+        return [audit_from_row(r) for r in reversed(rows)]
+
+    def by_account(self, account_id: str, *, limit: int | None = None) -> list[AuditEvent]:
+        return self._by("account_id", account_id, limit)
+
+    def by_actor(self, actor_id: str, *, limit: int | None = None) -> list[AuditEvent]:
+        return self._by("actor_id", actor_id, limit)
+
+
+_DELIVERY_SELECT: Final = ", ".join(DELIVERY_COLUMNS)
+_COPY_DELIVERIES: Final = f"COPY deliveries ({_DELIVERY_SELECT}) FROM STDIN"
+
+
+class _Deliveries:
+    def __init__(self, uow: PostgresUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, record: DeliveryRecord) -> None:
+        self.append_many([record])
+
+    def append_many(self, records: Iterable[DeliveryRecord]) -> int:
+        count = 0
+        with self._uow.conn.cursor() as cursor, cursor.copy(_COPY_DELIVERIES) as copy:
+            for record in records:
+                copy.write_row(delivery_row(record))
+                count += 1
+        return count
+
+    def by_account(self, account_id: str) -> list[DeliveryRecord]:
+        rows = self._uow.conn.execute(
+            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = %s ORDER BY at_key, seq",
+            (account_id,),
+        )
+        return [delivery_from_row(r) for r in rows]
+
+    def latest(self, account_id: str) -> DeliveryRecord | None:
+        row = self._uow.conn.execute(
+            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = %s "
+            "ORDER BY at_key DESC, seq DESC LIMIT 1",
+            (account_id,),
+        ).fetchone()
+        return None if row is None else delivery_from_row(row)
+
+    def latest_per_account(self, account_ids: Iterable[str]) -> dict[str, DeliveryRecord]:
+        rows = self._uow.conn.execute(
+            f"SELECT DISTINCT ON (account_id) {_DELIVERY_SELECT} FROM deliveries "
+            "WHERE account_id = ANY(%s) ORDER BY account_id, at_key DESC, seq DESC",
+            (sorted(set(account_ids)),),
+        )
+        return {row[0]: delivery_from_row(row) for row in rows}
