@@ -6,7 +6,6 @@ import datetime as dt
 
 import attrs
 
-from educonnect_adapters.memory import MemoryStore
 from educonnect_core.accounts import Account, ProvisionalCredential
 from educonnect_core.audit import AuditEvent
 from educonnect_core.credentials import ScryptParams, hash_password
@@ -140,7 +139,7 @@ def account_in(
 class World:
     """The store, clock, randomness and service of one test."""
 
-    store: MemoryStore
+    store: Store
     clock: FixedClock
     random: SeededRandom
     service: AdministrationService
