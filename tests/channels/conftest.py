@@ -138,3 +138,73 @@ def smtp_server() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+class Gateway:
+    """What the local HTTP SMS gateway received, and how it should answer."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        self.reject: set[str] = set()
+        self.unavailable_once: set[str] = set()
+        self.expected_auth: str | None = None
+
+    def answer(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes]:
+        if self.expected_auth is not None and headers.get("Authorization") != self.expected_auth:
+            return 401, b'{"error": "unauthorized"}'
+        text = body.decode("utf-8") + path
+        if any(number in text for number in self.reject):
+            return 400, '{"error": "numéro refusé"}'.encode()
+        for number in list(self.unavailable_once):
+            if number in text:
+                self.unavailable_once.discard(number)
+                return 503, b"busy"
+        self.requests.append((method, path, headers, body))
+        return 200, f'{{"id": "sms-{len(self.requests)}"}}'.encode()
+
+
+@attrs.define
+class HttpGateway:
+    gateway: Gateway
+    url: str
+    server: Any
+
+    def bodies(self) -> list[str]:
+        return [body.decode("utf-8") for _, _, _, body in self.gateway.requests]
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[HttpGateway]:
+    """A local HTTP server standing for an SMS gateway (stdlib http.server)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    gateway = Gateway()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            status, answer = gateway.answer(
+                self.command, self.path, dict(self.headers.items()), body
+            )
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        do_POST = do_PUT = do_GET = _handle  # noqa: N815 - http.server's names
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield HttpGateway(gateway, f"http://127.0.0.1:{server.server_address[1]}/send", server)
+    server.shutdown()
+    server.server_close()
+    thread.join()
