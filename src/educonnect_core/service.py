@@ -42,7 +42,13 @@ from .credentials import (
     new_password,
     verify_password,
 )
-from .errors import ActionRefused, InvalidValue, NotFound, PermissionDenied
+from .errors import (
+    ActionRefused,
+    ConcurrentModification,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+)
 from .people import Eleve, Profile, StudentStatus
 from .permissions import AccessContext, Actor, authorize, authorize_request
 from .ports import Clock, RandomSource
@@ -88,6 +94,8 @@ _NEEDS_PERSON: Final = frozenset(
         Action.RECORD_ACTIVATION,
     }
 )
+#: Audit and result code of an action lost to a concurrent change of the account.
+CONCURRENT: Final = "concurrent_modification"
 _PREFIX_PROFILE: Final = {"E": Profile.ELEVE, "R": Profile.RESPONSABLE}
 _IDENTIFIER_ATTEMPTS: Final = 5
 
@@ -343,7 +351,9 @@ class AdministrationService:
         A class or profile selection is authorized as a whole
         (:class:`PermissionDenied` otherwise); listed ids one by one, a refusal
         becoming a ``REFUSED`` result. Each account is changed in its own unit
-        of work, so a run that stops half-way is finished by running it again.
+        of work, so a run that stops half-way is finished by running it again;
+        an account changed by someone else meanwhile is a ``REFUSED`` result
+        with code :data:`CONCURRENT` (run again).
         With ``dry_run`` nothing is written and no credential is issued; one
         audit event records the request.
         """
@@ -414,6 +424,17 @@ class AdministrationService:
                 None,
                 f"permission:{exc.missing_right}",
                 "Vous n'avez pas le droit d'agir sur ce compte.",
+            )
+        except ConcurrentModification:
+            return ActionResult(
+                action,
+                account_id,
+                Outcome.REFUSED,
+                None,
+                None,
+                CONCURRENT,
+                "Le compte a été modifié au même moment par quelqu'un d'autre : relancez "
+                "l'action (elle ne refera pas ce qui est déjà fait).",
             )
         except (NotFound, InvalidValue):
             return ActionResult(
@@ -488,6 +509,17 @@ class AdministrationService:
                 # another writer took the identifier between probe and write
                 if attempt == _IDENTIFIER_ATTEMPTS - 1:
                     raise
+            except ConcurrentModification:
+                self._audit(
+                    session,
+                    action,
+                    now,
+                    audit.Outcome.REFUSED,
+                    account_id=account_id,
+                    uai=str(uai),
+                    reason=CONCURRENT,
+                )
+                raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _carry_out(
