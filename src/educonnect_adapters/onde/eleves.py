@@ -36,7 +36,7 @@ class IndexedEleve:
 
     eleve_id: str
     line: int
-    classes: frozenset[str]
+    classes: tuple[str, ...]
 
 
 class EleveIndex:
@@ -102,7 +102,7 @@ class EleveRows:
                 division=classe,
                 mef=niveau_code(niveau_raw) or niveau_raw,
             )
-            classes = frozenset(k for k in (class_key(classe), class_key(classe_id)) if k)
+            classes = tuple(k for k in (class_key(classe), class_key(classe_id)) if k)
             if key in self.index:
                 first = self.index.lines[key]
                 self._finding(

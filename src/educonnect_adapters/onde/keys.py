@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -34,11 +35,13 @@ RESPONSABLE_KEY_PREFIX: Final = "ONDE-R-"
 _NON_ALNUM_RUN: Final = re.compile(r"[^0-9A-Z]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(text: str | None) -> str:
     """A name folded for matching (see the module docstring)."""
     return _NON_ALNUM_RUN.sub(" ", fold(clean_text(text))).strip()
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def class_key(text: str | None) -> str:
     """A class label folded for matching (see the module docstring)."""
     return _NON_ALNUM_RUN.sub("", fold(clean_text(text)))

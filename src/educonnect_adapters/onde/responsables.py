@@ -31,11 +31,13 @@ _DIGITS = re.compile(r"\D")
 class Person:
     """One responsable, possibly merged from several rows."""
 
+    __slots__ = ("addresses", "children", "emails", "lines", "personne_id", "values")
+
     def __init__(self, line: int, values: dict[str, str]) -> None:
         self.lines = [line]
         self.values = values
-        self.emails: set[str] = set()
-        self.addresses: set[str] = set()
+        self.emails: list[str] = []
+        self.addresses: list[str] = []
         self.children: dict[str, int] = {}
         self.personne_id = ""
 
@@ -51,10 +53,16 @@ class Person:
             return "adresse:" + min(self.addresses)
         return ""
 
+    def shares_evidence(self, other: Person) -> bool:
+        """Same email or same address (the merge rule)."""
+        return any(e in self.emails for e in other.emails) or any(
+            a in self.addresses for a in other.addresses
+        )
+
     def absorb(self, other: Person) -> None:
         self.lines.extend(other.lines)
-        self.emails |= other.emails
-        self.addresses |= other.addresses
+        self.emails.extend(e for e in other.emails if e not in self.emails)
+        self.addresses.extend(a for a in other.addresses if a not in self.addresses)
         for eleve_id, line in other.children.items():
             self.children.setdefault(eleve_id, line)
 
@@ -65,6 +73,8 @@ _MERGED_FIELDS: dict[str, Callable[[str], str]] = {
     "courriel": email_key,
     "portable": lambda v: _DIGITS.sub("", v)[-9:],
 }
+#: The fields a person keeps (the address only serves as merge evidence).
+_KEPT_FIELDS = ("nom", "nom_usage", "prenom", "civilite", "courriel", "portable")
 _FIELD_LABELS = {
     "civilite": "Civilité",
     "courriel": "Courriel",
@@ -99,18 +109,14 @@ class ResponsableRows:
     def read(self, rows: Iterator[tuple[int, list[str]]]) -> None:
         col = self.layout.columns.get
         for line, cells in rows:
-            values = {field: cell(cells, col(field)) for field in self.layout.columns}
-            for field in ("nom", "nom_usage", "prenom", "civilite", "courriel", "portable"):
-                values.setdefault(field, "")
+            values = {field: cell(cells, col(field)) for field in _KEPT_FIELDS}
             children, known = self._children(cells)
             person = Person(line, values)
             if email := email_key(values["courriel"]):
-                person.emails.add(email)
-            address = " ".join(
-                name_key(values.get(f)) for f in ("adresse", "cp", "commune") if values.get(f)
-            )
-            if name_key(values.get("adresse")):
-                person.addresses.add(address)
+                person.emails.append(email)
+            if name_key(adresse := cell(cells, col("adresse"))):
+                parts = (adresse, cell(cells, col("cp")), cell(cells, col("commune")))
+                person.addresses.append(" ".join(name_key(part) for part in parts))
             for child in children:
                 self._link(person, child, line)
             if extras := extra_cells(cells, known):
@@ -155,9 +161,7 @@ class ResponsableRows:
     def _merge(self, person: Person) -> None:
         name = (name_key(person.nom), name_key(person.values["prenom"]))
         same_name = self._by_name.setdefault(name, [])
-        matches = [
-            p for p in same_name if (p.emails & person.emails) or (p.addresses & person.addresses)
-        ]
+        matches = [p for p in same_name if p.shares_evidence(person)]
         if not matches:
             if same_name and name != ("", ""):
                 first = same_name[0].lines[0]
