@@ -827,7 +827,13 @@ def _check_birth_dates(
     account: Account, recipient: _Recipient, report: ActivationReport
 ) -> _Failure:
     known = recipient.birth_dates
-    if not known or any(d is None for d in known):
+    if not known:
+        return (
+            "no_child",
+            "Aucun élève scolarisé n'est rattaché à ce responsable comme représentant "
+            "légal dans SIECLE : vérifiez les liens dans SIECLE.",
+        )
+    if any(d is None for d in known):
         return (
             "birth_date_unusable",
             "La date de naissance de l'élève est absente ou invalide dans SIECLE : "

@@ -249,6 +249,24 @@ def test_franceconnect_needs_a_known_mobile(world: World, idp: Session) -> None:
     assert _refusal(world, idp, report) == "mobile_missing"
 
 
+def test_a_responsable_without_children_cannot_activate(
+    world: World, chef: Session, idp: Session
+) -> None:
+    issued = world.service.notify(chef, PAUL).notification
+    assert issued is not None
+    with world.store.unit_of_work() as uow:
+        uow.people.delete_links(UAI, [("1003", "5002")])
+        uow.commit()
+    report = ActivationReport(
+        PAUL,
+        Route.PROVISIONAL_PAPER,
+        (),
+        password=issued.password,
+        email=EmailAddress("paul@example.org"),
+    )
+    assert _refusal(world, idp, report) == "no_child"
+
+
 def test_franceconnect_is_not_open_to_eleves(world: World, idp: Session) -> None:
     report = ActivationReport(ZOE, Route.FRANCECONNECT, (ZOE_BIRTH,))
     assert _refusal(world, idp, report) == "route_not_open_to_profile"
