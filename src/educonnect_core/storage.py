@@ -298,6 +298,10 @@ class AccountRepository(Protocol):
 
     def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None: ...
 
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        """The stored accounts among ``account_ids`` (missing ones are left out)."""
+        ...
+
     def by_identifier(self, identifier: str) -> Account:
         """The account with that login; :class:`NotFound` if none."""
         ...
@@ -403,6 +407,10 @@ class EligibilityRepository(Protocol):
     def put_many(self, snapshots: Iterable[EligibilitySnapshot]) -> int: ...
 
     def get(self, account_id: str) -> EligibilitySnapshot | None: ...
+
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, EligibilitySnapshot]:
+        """The stored snapshots among ``account_ids`` (missing ones are left out)."""
+        ...
 
 
 class AuditLog(Protocol):

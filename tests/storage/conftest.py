@@ -12,8 +12,13 @@ import itertools
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from educonnect_adapters.memory import MemoryStore
+from educonnect_adapters.sqlite import SqliteStore
+from educonnect_core.storage import Store
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 RUN = f"educonnect_test_{os.getpid()}_{secrets.token_hex(3)}"
@@ -57,3 +62,28 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     separator = "&" if "?" in postgres_server else "?"
     yield f"{postgres_server}{separator}schema={schema}"
     drop_schema(postgres_server, schema)
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh store of each backend."""
+    store: Store
+    if request.param == "memory":
+        store = MemoryStore()
+    elif request.param == "sqlite":
+        store = SqliteStore(tmp_path / "store.db")
+    else:
+        from educonnect_adapters.postgres import PostgresStore
+
+        store = PostgresStore(request.getfixturevalue("postgres_url"))
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def durable_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh store that outlives its process (SQLite, PostgreSQL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url

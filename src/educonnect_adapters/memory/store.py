@@ -192,6 +192,10 @@ class _Accounts:
     def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None:
         return self._t.accounts.get(Account.make_id(uai, profile, siecle_id))
 
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        accounts = self._t.accounts
+        return {i: accounts[i] for i in account_ids if i in accounts}
+
     def by_identifier(self, identifier: str) -> Account:
         for account in self._t.accounts.values():
             if account.identifier == identifier:
@@ -414,6 +418,10 @@ class _Eligibility:
 
     def get(self, account_id: str) -> EligibilitySnapshot | None:
         return self._uow.t.snapshots.get(account_id)
+
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, EligibilitySnapshot]:
+        snapshots = self._uow.t.snapshots
+        return {i: snapshots[i] for i in account_ids if i in snapshots}
 
 
 def _latest(events: list[AuditEvent], limit: int | None) -> list[AuditEvent]:

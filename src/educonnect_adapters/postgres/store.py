@@ -256,6 +256,13 @@ class _Accounts:
     def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None:
         return self._one("account_id = %s", Account.make_id(uai, profile, siecle_id))
 
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        rows = self._uow.conn.execute(
+            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE account_id = ANY(%s)",
+            (list(set(account_ids)),),
+        )
+        return {row[0]: account_from_row(row) for row in rows}
+
     def by_identifier(self, identifier: str) -> Account:
         account = self._one("identifier = %s", identifier)
         if account is None:
@@ -631,6 +638,19 @@ class _Eligibility:
             f"SELECT {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = %s", (account_id,)
         ).fetchone()
         return None if row is None else snapshot_from_row(account_id, row)
+
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, EligibilitySnapshot]:
+        rows = self._uow.conn.execute(
+            f"SELECT account_id, {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = ANY(%s) "
+            "AND eligible_mask IS NOT NULL",
+            (list(set(account_ids)),),
+        )
+        found: dict[str, EligibilitySnapshot] = {}
+        for account_id, *rest in rows:
+            snapshot = snapshot_from_row(account_id, tuple(rest))
+            if snapshot is not None:
+                found[account_id] = snapshot
+        return found
 
 
 _AUDIT_SELECT: Final = ", ".join(

@@ -264,6 +264,18 @@ class _Accounts:
     def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None:
         return self._one("account_id = ?", Account.make_id(uai, profile, siecle_id))
 
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        found: dict[str, Account] = {}
+        for chunk in _chunks(set(account_ids), _IN_BATCH):
+            rows = self._uow.conn.execute(
+                f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE account_id IN "
+                f"({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found[row[0]] = account_from_row(row)
+        return found
+
     def by_identifier(self, identifier: str) -> Account:
         account = self._one("identifier = ?", identifier)
         if account is None:
@@ -618,6 +630,20 @@ class _Eligibility:
             f"SELECT {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = ?", (account_id,)
         ).fetchone()
         return None if row is None else snapshot_from_row(account_id, row)
+
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, EligibilitySnapshot]:
+        found: dict[str, EligibilitySnapshot] = {}
+        for chunk in _chunks(set(account_ids), _IN_BATCH):
+            rows = self._uow.conn.execute(
+                f"SELECT account_id, {_SNAPSHOT_SELECT} FROM accounts WHERE account_id IN "
+                f"({', '.join('?' * len(chunk))}) AND eligible_mask IS NOT NULL",
+                chunk,
+            )
+            for account_id, *rest in rows:
+                snapshot = snapshot_from_row(account_id, tuple(rest))
+                if snapshot is not None:
+                    found[account_id] = snapshot
+        return found
 
 
 _AUDIT_SELECT: Final = ", ".join(AUDIT_COLUMNS)

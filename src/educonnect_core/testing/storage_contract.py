@@ -39,6 +39,7 @@ from educonnect_core.audit import AuditEvent, Outcome
 from educonnect_core.blockers import BlockerCode
 from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.errors import ConcurrentModification, NotFound
+from educonnect_core.findings import Finding
 from educonnect_core.people import (
     Degree,
     Eleve,
@@ -74,6 +75,7 @@ from educonnect_core.values import (
 
 __all__ = [
     "StorageContract",
+    "SyntheticExport",
     "accounts",
     "audit_events",
     "delivery_records",
@@ -717,6 +719,17 @@ class StorageContract:
             empty = uow.accounts.statistics(Uai("0000000A"))
         assert empty.total == 0
 
+    def test_get_many(
+        self, store: Store, population: tuple[list[Account], dict[str, EligibilitySnapshot]]
+    ) -> None:
+        accounts, snapshots = population
+        wanted = [a.account_id for a in accounts[::3]] + ["E-0990007V-unknown"]
+        with store.unit_of_work() as uow:
+            got = uow.accounts.get_many(wanted)
+            got_snapshots = uow.eligibility.get_many(wanted)
+        assert got == {a.account_id: a for a in accounts[::3]}
+        assert got_snapshots == {i: snapshots[i] for i in wanted if i in snapshots}
+
     def test_of_school(
         self, store: Store, population: tuple[list[Account], dict[str, EligibilitySnapshot]]
     ) -> None:
@@ -803,3 +816,83 @@ def _reference_page(
     )
     end = None if query.limit is None else query.offset + query.limit
     return found[query.offset : end], len(found)
+
+
+# --------------------------------------------------------------------------- synthetic export
+
+_LAST: Final = ("DUPRÉ", "MARTIN", "N'DIAYE", "LEFÈVRE", "NGUYEN", "DA SILVA", "MÜLLER", "ROUX")
+_FIRST: Final = ("Zoé", "Léa", "Noël", "Aminata", "Éric", "Inès", "Hugo", "Chloé", "Yanis")
+_DIVISIONS: Final = ("6A", "6B", "5A", "5B", "4A", "4B", "3A", "3B")
+
+
+@attrs.define
+class SyntheticExport:
+    """An :class:`~educonnect_core.ports.ExportReader` of invented people, made on the fly.
+
+    ``eleves`` students; each has two responsables (one legal, one legal or a
+    contact), every third student shares them with the previous one (siblings);
+    every 25th student has left, every 7th responsable has no mobile, every
+    11th an invalid email. ``fail_after``: raise :class:`RuntimeError` after
+    yielding that many students (to test interrupted imports); ``on_eleve``: a
+    callback called with each student's index (e.g. to kill the process).
+    """
+
+    eleves_count: int
+    uai: Uai = UAI
+    school_year: int = 2025
+    fail_after: int | None = None
+    on_eleve: Any = None
+    variant: str = ""
+
+    @property
+    def school(self) -> School:
+        return School(uai=self.uai, school_year=self.school_year, exported_at=AT, name="Synthèse")
+
+    def _parents(self, i: int) -> tuple[int, int]:
+        family = i - 1 if i % 3 == 2 else i
+        return 2 * family, 2 * family + 1
+
+    def eleves(self) -> Iterator[Eleve]:
+        for i in range(self.eleves_count):
+            if self.fail_after is not None and i >= self.fail_after:
+                raise RuntimeError(f"synthetic failure after {i} students")
+            if self.on_eleve is not None:
+                self.on_eleve(i)
+            left = i % 25 == 24
+            yield Eleve(
+                eleve_id=f"{100000 + i}",
+                name=PersonName(_LAST[i % len(_LAST)], _FIRST[i % len(_FIRST)] + self.variant),
+                birth_date=BirthDate(dt.date(2013 - (i % 4), 1 + i % 12, 1 + i % 28)),
+                division=_DIVISIONS[i % len(_DIVISIONS)],
+                mef="10010012110",
+                status=StudentStatus.LEFT if left else StudentStatus.CURRENT,
+                left_on=dt.date(2025, 12, 1) if left else None,
+            )
+
+    def responsables(self) -> Iterator[Responsable]:
+        for i in range(self.eleves_count):
+            if i % 3 == 2:
+                continue
+            for p in self._parents(i):
+                mobile = None if p % 7 == 0 else MobilePhone(f"+336{10000000 + p:08d}"[:12])
+                email: EmailAddress | Invalid = EmailAddress(f"parent{p}@exemple.fr")
+                if p % 11 == 0:
+                    email = Invalid(raw=f"parent{p}@", code="INVALID_EMAIL", reason="no domain")
+                yield Responsable(
+                    personne_id=f"P{p}",
+                    name=PersonName(_LAST[p % len(_LAST)], _FIRST[(p + 3) % len(_FIRST)]),
+                    civilite="MME" if p % 2 else "M.",
+                    mobile=mobile,
+                    email=email,
+                )
+
+    def links(self) -> Iterator[Link]:
+        for i in range(self.eleves_count):
+            first, second = self._parents(i)
+            second_level = ResponsibilityLevel.CONTACT if i % 5 == 0 else ResponsibilityLevel.LEGAL
+            yield Link(f"{100000 + i}", f"P{first}", ResponsibilityLevel.LEGAL, "10")
+            yield Link(f"{100000 + i}", f"P{second}", second_level, "20")
+
+    @property
+    def findings(self) -> Sequence[Finding]:
+        return ()
