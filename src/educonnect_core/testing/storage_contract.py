@@ -274,7 +274,11 @@ def reference_statistics(
 
 
 _SETTINGS: Final = settings(
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.differing_executors,
+    ],
     deadline=None,
 )
 _UNIQUE: Final = itertools.count(1)
