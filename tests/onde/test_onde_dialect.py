@@ -78,6 +78,8 @@ def test_sniffing_reads_only_the_first_line(tmp_path: Path) -> None:
     assert sniff_header(path) is None
     path.write_bytes(b"PK\x03\x04\x00;")
     assert sniff_header(path) is None
+    path.write_bytes(b"PK\x03\x04Nom \xe9l\xe8ve;Pr\xe9nom \xe9l\xe8ve\n")  # a zip, no NUL
+    assert sniff_header(path) is None
 
 
 @pytest.mark.parametrize(

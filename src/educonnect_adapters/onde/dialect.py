@@ -52,6 +52,8 @@ def sniff_header(path: Path) -> list[str] | None:
     """
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip archive
+        return None
     head = head.removeprefix(_BOM)
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     if b"\x00" in first or b";" not in first:
