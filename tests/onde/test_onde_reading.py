@@ -408,3 +408,10 @@ def test_nothing_is_yielded_before_a_malformed_file_fails(tmp_path: Path) -> Non
 def test_size_bound(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="more than the allowed"):
         plugins().open_source(pair(tmp_path), attrs.evolve(OPTIONS, max_bytes=100))
+
+
+def test_reader_names_its_kind_and_files(tmp_path: Path) -> None:
+    eleves, resps = pair(tmp_path)
+    reader = plugins().open_source([resps, eleves], OPTIONS)
+    assert getattr(reader, "kind", None) == "onde"
+    assert getattr(reader, "files", None) == (eleves, resps)

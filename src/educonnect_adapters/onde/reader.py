@@ -111,6 +111,11 @@ class OndeReader:
         return tuple(self._findings)
 
     @property
+    def files(self) -> tuple[Path, Path]:
+        """The Élèves and the Responsables extraction, in that order."""
+        return self._eleves.path, self._responsables.path
+
+    @property
     def layouts(self) -> dict[str, str]:
         """File name → the layout recognized (for messages)."""
         layout = self._eleves.layout
