@@ -221,3 +221,18 @@ def test_document_date_names_the_file(tmp_path: Path) -> None:
     letter = attrs.evolve(sample_batch(Medium.PAPER)[0], document_date=dt.date(2026, 2, 1))
     assert channel.deliver([letter])[0].reference == "lettres-0990007V-3a-20260201.pdf#page=1"
     assert letter.profile is Profile.ELEVE
+
+
+def test_split_batch_gives_one_pdf_with_a_bookmark_per_class(tmp_path: Path) -> None:
+    channel = open_paper({"output_dir": str(tmp_path), "split": "batch"})
+    reports = channel.deliver(batch_of_two_classes())
+    assert [r.reference for r in reports] == [
+        "lettres-0990007V-20260112.pdf#page=1",
+        "lettres-0990007V-20260112.pdf#page=4",
+        "lettres-0990007V-20260112.pdf#page=2",
+        "lettres-0990007V-20260112.pdf#page=3",
+    ]
+    reader = pypdf.PdfReader(tmp_path / "lettres-0990007V-20260112.pdf")
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == ["Classe 3A", "Classe 6B"]
+    assert "Inès ABEL" in reader.pages[3].extract_text()

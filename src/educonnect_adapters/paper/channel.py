@@ -22,14 +22,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", fold(text)).strip("-").lower() or "classe"
 
 
-def _page_order(notification: Notification) -> tuple[int, str, str, str]:
+def _page_order(notification: Notification) -> tuple[str, int, str, str, str]:
     profile = 0 if notification.profile is Profile.ELEVE else 1
     last, first = notification.recipient.folded()
-    return profile, last, first, notification.account_id
+    return notification.batch_division, profile, last, first, notification.account_id
 
 
 class PaperChannel:
-    """Letters rendered to ``output_dir/lettres-<uai>-<classe>-<date>.pdf``.
+    """Letters rendered to ``output_dir/lettres-<uai>-<classe>-<date>.pdf``, or with
+    ``split=batch`` to one ``lettres-<uai>-<date>.pdf`` with the classes in order
+    and a bookmark per class (faster: fonts are loaded once per file).
 
     Within a class, élèves come first, then responsables, each by name. A file
     name already taken gets a ``-2``, ``-3``… suffix: earlier letters are never
@@ -53,18 +55,22 @@ class PaperChannel:
         return path
 
     def deliver(self, batch: Sequence[Notification]) -> list[DeliveryReport]:
+        per_class = self.settings.split == "class"
         groups: dict[tuple[str, str], list[Notification]] = defaultdict(list)
         for notification in batch:
-            groups[(str(notification.uai), notification.batch_division)].append(notification)
+            division = notification.batch_division if per_class else ""
+            groups[(str(notification.uai), division)].append(notification)
         answers: dict[str, DeliveryReport] = {}
         for (uai, division), letters in sorted(groups.items()):
             letters.sort(key=_page_order)
             date = max(n.document_date for n in letters)
+            stem = f"lettres-{uai}-{_slug(division)}" if per_class else f"lettres-{uai}"
+            title = f"Notifications EduConnect – {uai}"
             try:
                 self.settings.output_dir.mkdir(parents=True, exist_ok=True)
-                path = self._free_path(f"lettres-{uai}-{_slug(division)}-{date:%Y%m%d}")
+                path = self._free_path(f"{stem}-{date:%Y%m%d}")
                 kept, failed = self._renderer.render(
-                    f"Notifications EduConnect – {uai} – classe {division}", letters, path
+                    f"{title} – classe {division}" if per_class else title, letters, path
                 )
             except OSError as exc:
                 reason = f"écriture du PDF impossible : {exc.strerror or exc}"

@@ -34,8 +34,11 @@ class LetterRenderer:
         self.settings = settings
         self.templates = templates
         self._family = "helvetica"
+        self._section: str | None = None
+        self._widths: dict[tuple[str, float, str], float] = {}
 
     def _new_document(self, title: str) -> FPDF:
+        self._section = None
         pdf = FPDF(orientation="P", unit="mm", format="A4")
         pdf.set_auto_page_break(auto=False)
         pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
@@ -53,15 +56,44 @@ class LetterRenderer:
         return pdf
 
     def _check_printable(self, pdf: FPDF, text: str) -> None:
+        chars = set(text) - {"\n"}
         if self.settings.core_font:
-            bad = sorted({c for c in text if c not in "\n" and not _cp1252(c)})
+            bad = sorted(c for c in chars if not _cp1252(c))
         else:
             fonts = [pdf.fonts[_FAMILY], pdf.fonts[f"{_FAMILY}B"]]
             cmaps = [f.cmap for f in fonts if isinstance(f, TTFFont)]
-            bad = sorted({c for c in text if c != "\n" and any(ord(c) not in m for m in cmaps)})
+            bad = sorted(c for c in chars if any(ord(c) not in m for m in cmaps))
         if bad:
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
             raise LetterError(f"caractères non imprimables avec la police choisie : {shown}")
+
+    def _width(self, pdf: FPDF, word: str) -> float:
+        key = (pdf.font_style, pdf.font_size_pt, word)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = pdf.get_string_width(word)
+        return width
+
+    def _paragraph(self, pdf: FPDF, text: str, x: float, width: float, height: float) -> None:
+        """Left-aligned lines broken between words (fpdf2's ``multi_cell`` measures
+        every character again and again; this measures each word once)."""
+        space = self._width(pdf, " ")
+        line: list[str] = []
+        used = 0.0
+        lines: list[str] = []
+        for word in text.split():
+            size = self._width(pdf, word)
+            if line and used + space + size > width:
+                lines.append(" ".join(line))
+                line, used = [word], size
+            else:
+                used = used + space + size if line else size
+                line.append(word)
+        if line:
+            lines.append(" ".join(line))
+        for text_line in lines:
+            pdf.set_x(x)
+            pdf.cell(width, height, text_line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def _page(self, pdf: FPDF, notification: Notification) -> None:
         values = template_values(notification, url=self.settings.url)
@@ -72,6 +104,9 @@ class LetterRenderer:
         footer = f"Document du {values['date_document']} · compte {notification.account_id}"
         self._check_printable(pdf, "".join((text, header, pile, footer)))
         pdf.add_page()
+        if notification.batch_division != self._section:
+            self._section = notification.batch_division
+            pdf.start_section(pile)
         width = pdf.epw
         pdf.set_font(self._family, "", 9)
         pdf.set_text_color(90)
@@ -82,7 +117,7 @@ class LetterRenderer:
         for line in text.splitlines():
             if line.startswith("# "):
                 pdf.set_font(self._family, "B", 17)
-                pdf.multi_cell(width, 9, line[2:].strip(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self._paragraph(pdf, line[2:], _MARGIN, width, 9)
                 pdf.ln(4)
             elif line.startswith("! "):
                 pdf.set_font(self._family, "B", 13)
@@ -91,15 +126,12 @@ class LetterRenderer:
                 pdf.ln(11)
             elif line.startswith("- "):
                 pdf.set_font(self._family, "", 11)
-                pdf.set_x(_MARGIN + 6)
-                pdf.multi_cell(
-                    width - 6, 6, f"• {line[2:].strip()}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-                )
+                self._paragraph(pdf, f"• {line[2:]}", _MARGIN + 6, width - 6, 6)
             elif not line.strip():
                 pdf.ln(3)
             else:
                 pdf.set_font(self._family, "", 11)
-                pdf.multi_cell(width, 6, line.strip(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self._paragraph(pdf, line, _MARGIN, width, 6)
             if pdf.get_y() > _BOTTOM:
                 raise LetterError("la lettre dépasse une page (modèle trop long)")
         pdf.set_font(self._family, "", 8)
@@ -130,6 +162,7 @@ class LetterRenderer:
                     return kept, failed
             finally:
                 _close_fonts(pdf)
+                self._widths.clear()  # it may hold a password a template put in a paragraph
 
     def _fill(self, pdf: FPDF, letters: Sequence[Notification], failed: dict[str, str]) -> bool:
         """Add a page per letter not yet failed; ``False`` when a page was spoiled."""

@@ -23,7 +23,7 @@ FONT_CANDIDATES: Final = (
     "/opt/homebrew/share/fonts/DejaVuSans.ttf",
 )
 
-_KNOWN: Final = frozenset({"output_dir", "templates_dir", "font", "font_bold", "url"})
+_KNOWN: Final = frozenset({"output_dir", "templates_dir", "font", "font_bold", "url", "split"})
 
 
 def _existing_file(key: str, raw: str) -> Path:
@@ -37,8 +37,9 @@ def _existing_file(key: str, raw: str) -> Path:
 class PaperSettings:
     """``output_dir`` (required): where PDFs are written. ``templates_dir``: a
     school's letter templates. ``font``/``font_bold``: TrueType files, or
-    ``font=core`` for the PDF core font (Latin-1 only); by default DejaVu Sans
-    when installed. ``url``: where users go."""
+    ``font=core`` for the PDF core font (Windows-1252 only); by default DejaVu
+    Sans when installed. ``url``: where users go. ``split``: ``class`` (one PDF
+    per class, the default) or ``batch`` (one PDF, a bookmark per class)."""
 
     output_dir: Path
     templates_dir: Path | None = None
@@ -46,6 +47,7 @@ class PaperSettings:
     font_bold: Path | None = None
     core_font: bool = False
     url: str = EDUCONNECT_URL
+    split: str = "class"
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, str]) -> Self:
@@ -82,7 +84,11 @@ class PaperSettings:
         elif font is not None:
             sibling = font.with_name(f"{font.stem}-Bold{font.suffix}")
             font_bold = sibling if sibling.is_file() else font
+        split = settings.get("split", "").strip() or "class"
+        if split not in ("class", "batch"):
+            raise InvalidValue("paper setting 'split'", split, "expected class or batch")
         return cls(
+            split=split,
             output_dir=output_dir,
             templates_dir=templates_dir,
             font=font,
