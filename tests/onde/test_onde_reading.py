@@ -415,3 +415,18 @@ def test_reader_names_its_kind_and_files(tmp_path: Path) -> None:
     reader = plugins().open_source([resps, eleves], OPTIONS)
     assert getattr(reader, "kind", None) == "onde"
     assert getattr(reader, "files", None) == (eleves, resps)
+
+
+def test_a_clashing_ine_is_an_error_and_a_moved_student_is_merged(tmp_path: Path) -> None:
+    rows = [
+        *ELEVES[:3],
+        [*ELEVES[1][:2], "Lina", *ELEVES[1][3:]],  # 4: another child with Léa's INE
+        [*ELEVES[1][:16], "CE1 - Mme Noir", "1002", *ELEVES[1][18:]],  # 5: Léa, other class
+    ]
+    result = read([write(tmp_path / "e.csv", rows), pair(tmp_path)[1]])
+    assert [e.name.first for e in result.eleves] == ["Léa", "Léa"]
+    (clash,) = codes(result, "DUPLICATE_INE")
+    assert (clash.line, clash.severity, clash.siecle_id) == (4, Severity.ERROR, "1234567890A")
+    (moved,) = codes(result, "DUPLICATE_ELEVE_MERGED")
+    assert moved.line == 5
+    assert "another class (CE1 - Mme Noir)" in moved.message

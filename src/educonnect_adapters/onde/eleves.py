@@ -45,9 +45,12 @@ class EleveIndex:
     def __init__(self) -> None:
         self.by_name: dict[tuple[str, str], list[IndexedEleve]] = {}
         self.lines: dict[str, int] = {}
+        #: eleve_id → the identity (derived key) and classes of its first row
+        self.identity: dict[str, tuple[str, tuple[str, ...]]] = {}
 
-    def add(self, eleve: IndexedEleve, noms: Sequence[str], prenom: str) -> None:
+    def add(self, eleve: IndexedEleve, noms: Sequence[str], prenom: str, identity: str) -> None:
         self.lines[eleve.eleve_id] = eleve.line
+        self.identity[eleve.eleve_id] = (identity, eleve.classes)
         for nom in {name_key(n) for n in noms if name_key(n)}:
             self.by_name.setdefault((nom, name_key(prenom)), []).append(eleve)
 
@@ -92,7 +95,8 @@ class EleveRows:
             classe, classe_id = cell(cells, col("classe")), cell(cells, col("classe_id"))
             niveau_raw = cell(cells, col("niveau"))
             ine = Ine.parse(ine_raw) if _valid_ine(ine_raw) else None
-            key = str(ine) if ine else derive_eleve_key(nom or usage, prenom, naissance)
+            identity = derive_eleve_key(nom or usage, prenom, naissance)
+            key = str(ine) if ine else identity
             eleve = Eleve.from_raw(
                 eleve_id=key,
                 last_name=usage or nom,
@@ -104,19 +108,37 @@ class EleveRows:
             )
             classes = tuple(k for k in (class_key(classe), class_key(classe_id)) if k)
             if key in self.index:
-                first = self.index.lines[key]
-                self._finding(
-                    "DUPLICATE_ELEVE_MERGED",
-                    Severity.WARNING,
-                    f"same student as line {first} ({eleve.name}); the row is merged into it",
-                    line,
-                    key,
-                    None,
-                )
+                self._duplicate(eleve, line, identity, classes)
                 continue
             self._check(eleve, line, cells, ine_raw, niveau_raw)
-            self.index.add(IndexedEleve(key, line, classes), (nom, usage), prenom)
+            self.index.add(IndexedEleve(key, line, classes), (nom, usage), prenom, identity)
             yield eleve
+
+    def _duplicate(self, eleve: Eleve, line: int, identity: str, classes: tuple[str, ...]) -> None:
+        """A second row with a known key: the same student (merged) or a key clash."""
+        key = eleve.eleve_id
+        first = self.index.lines[key]
+        first_identity, first_classes = self.index.identity[key]
+        if identity != first_identity:
+            self._finding(
+                "DUPLICATE_INE",
+                Severity.ERROR,
+                f"{eleve.name} has the INE of the student of line {first}, with another name "
+                "or birth date; the row is skipped",
+                line,
+                key,
+                "INE",
+            )
+            return
+        other_class = "" if classes == first_classes else f", in another class ({eleve.division})"
+        self._finding(
+            "DUPLICATE_ELEVE_MERGED",
+            Severity.WARNING,
+            f"same student as line {first} ({eleve.name}){other_class}; merged into line {first}",
+            line,
+            key,
+            None,
+        )
 
     def _check(
         self, eleve: Eleve, line: int, cells: Sequence[str], ine_raw: str, niveau: str
