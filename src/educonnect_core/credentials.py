@@ -29,7 +29,7 @@ from .channels import NotificationKind
 from .errors import InvalidValue
 from .people import Profile
 from .ports import RandomSource
-from .values import EmailAddress, MobilePhone, PersonName, fold
+from .values import EmailAddress, MobilePhone, PersonName, Uai, fold
 
 __all__ = [
     "DEFAULT_SCRYPT",
@@ -169,6 +169,10 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(key, expected)
 
 
+def _to_uai(value: Uai | str) -> Uai:
+    return value if isinstance(value, Uai) else Uai.parse(value)
+
+
 @attrs.frozen
 class IssuedCredential:
     """A notification for one account, to hand to a channel (paper, email, SMS).
@@ -183,7 +187,7 @@ class IssuedCredential:
 
     kind: NotificationKind
     account_id: str
-    uai: str
+    uai: Uai = attrs.field(converter=_to_uai)
     profile: Profile
     identifier: str
     recipient: PersonName
@@ -201,7 +205,7 @@ class IssuedCredential:
         cls,
         *,
         account_id: str,
-        uai: str,
+        uai: Uai | str,
         profile: Profile,
         identifier: str,
         recipient: PersonName,
@@ -215,7 +219,7 @@ class IssuedCredential:
         return cls(
             kind=NotificationKind.IDENTIFIER_RECALL,
             account_id=account_id,
-            uai=uai,
+            uai=_to_uai(uai),
             profile=profile,
             identifier=identifier,
             recipient=recipient,

@@ -670,7 +670,7 @@ class AdministrationService:
         return IssuedCredential(
             kind=kind,
             account_id=account.account_id,
-            uai=str(account.uai),
+            uai=account.uai,
             profile=account.profile,
             identifier=account.identifier,
             recipient=recipient.name,

@@ -25,7 +25,7 @@ from educonnect_core.credentials import (
 from educonnect_core.errors import InvalidValue
 from educonnect_core.people import Profile
 from educonnect_core.testing import SeededRandom
-from educonnect_core.values import PersonName
+from educonnect_core.values import PersonName, Uai
 
 FAST = ScryptParams(n=16, r=8, p=1)
 
@@ -135,7 +135,7 @@ def test_issued_credential_hides_the_password_from_repr() -> None:
     issued = IssuedCredential(
         kind=NotificationKind.CREDENTIALS,
         account_id="E-0990007V-1001",
-        uai="0990007V",
+        uai=Uai("0990007V"),
         profile=Profile.ELEVE,
         identifier="z.martin42",
         recipient=PersonName("MARTIN", "Zoé"),
@@ -147,7 +147,7 @@ def test_issued_credential_hides_the_password_from_repr() -> None:
     assert "Kx7mPq4Rtz" not in str(issued)
     recall = IssuedCredential.recall(
         account_id="E-0990007V-1001",
-        uai="0990007V",
+        uai=Uai("0990007V"),
         profile=Profile.ELEVE,
         identifier="z.martin42",
         recipient=PersonName("MARTIN", "Zoé"),
