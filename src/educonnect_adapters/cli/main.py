@@ -30,7 +30,15 @@ EXIT_REFUSED: Final = 1
 EXIT_BAD_INPUT: Final = 2
 
 #: Modules of this package that define a command, in help order.
-COMMANDS: Final[tuple[str, ...]] = ("check",)
+COMMANDS: Final[tuple[str, ...]] = (
+    "check",
+    "importcmd",
+    "accounts",
+    "account",
+    "diagnose",
+    "actions",
+    "stats",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,326 @@
+"""Actions on accounts: ``notify``, ``reset-password``, ``recall-identifier``,
+``deactivate``, ``reactivate``.
+
+Each runs through :class:`~educonnect_core.service.AdministrationService`, so the
+permission rules, the state rules and the audit apply exactly as in the library.
+Who acts comes from the options or the settings file
+(:mod:`educonnect_adapters.cli.settings`). What the service issues (letters,
+emails, SMS) goes to the ``--channel`` plugin at once; clear passwords exist
+only on the way to the channel. Exit code 1 when an action is refused or a
+notification could not be delivered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from educonnect_adapters.system import SecretsRandom, SystemClock
+from educonnect_core.actions import Action, Outcome
+from educonnect_core.channels import (
+    BatchResult,
+    Channel,
+    Notification,
+    NotifiedChild,
+    deliver_batch,
+)
+from educonnect_core.credentials import IssuedCredential
+from educonnect_core.errors import ActionRefused, NotFound
+from educonnect_core.people import Profile, StudentStatus
+from educonnect_core.plugins import Plugins
+from educonnect_core.service import (
+    ActionResult,
+    AdministrationService,
+    BulkResult,
+    Selection,
+    Session,
+    parse_account_id,
+)
+from educonnect_core.storage import Store, UnitOfWork
+from educonnect_core.values import Uai
+
+from .common import print_json, state_label, tr
+from .settings import (
+    BadInput,
+    Settings,
+    add_actor_options,
+    add_common_options,
+    load,
+    open_store,
+    school_of,
+)
+
+__all__ = ["register", "run"]
+
+#: Where the paper channel writes its PDFs when no ``output_dir`` is set.
+DEFAULT_LETTERS_DIR: Final = "educonnect-courriers"
+
+_SINGLE: Final = {
+    "reset-password": Action.RESET_PASSWORD,
+    "recall-identifier": Action.RECALL_IDENTIFIER,
+    "deactivate": Action.DEACTIVATE,
+    "reactivate": Action.REACTIVATE,
+}
+_HELP: Final = {
+    "notify": "notifier des comptes (identifiants provisoires) / notify accounts",
+    "reset-password": "réinitialiser le mot de passe / reset the password",
+    "recall-identifier": "rappeler l'identifiant / recall the identifier",
+    "deactivate": "désactiver un compte / deactivate an account",
+    "reactivate": "réactiver un compte / reactivate an account",
+}
+
+
+def _channel_options(parser: argparse.ArgumentParser, default: str = "paper") -> None:
+    parser.add_argument(
+        "--channel", default=default, help=f"notification channel (default {default})"
+    )
+    parser.add_argument(
+        "--set",
+        dest="channel_set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a channel setting (over [channels.NAME] of the settings file)",
+    )
+
+
+def register(sub: Any) -> None:
+    notify: argparse.ArgumentParser = sub.add_parser(
+        "notify",
+        help=_HELP["notify"],
+        description="Issue provisional credentials to accounts and deliver them. "
+        "Select accounts by id, or a whole class or profile.",
+    )
+    notify.add_argument("account_ids", nargs="*", metavar="ID", help="account ids")
+    notify.add_argument("--class", dest="division", metavar="DIVISION", help="a whole class")
+    notify.add_argument(
+        "--profile", choices=[p.value for p in Profile], help="with --class, or alone"
+    )
+    notify.add_argument("--dry-run", action="store_true", help="show what would happen")
+    _channel_options(notify)
+    add_actor_options(notify)
+    add_common_options(notify)
+    notify.set_defaults(handler=run, action_name="notify")
+    for name, action in _SINGLE.items():
+        parser: argparse.ArgumentParser = sub.add_parser(
+            name, help=_HELP[name], description=_HELP[name]
+        )
+        parser.add_argument("account_id", metavar="ID", help="account id")
+        if action is Action.DEACTIVATE:
+            parser.add_argument("--reason", help="short reason code kept on the account")
+        if action in (Action.RESET_PASSWORD, Action.RECALL_IDENTIFIER):
+            _channel_options(parser)
+        add_actor_options(parser)
+        add_common_options(parser)
+        parser.set_defaults(handler=run, action_name=name)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load(args)
+    session = settings.session()
+    try:
+        return _run(args, settings, session)
+    except ActionRefused as exc:
+        if settings.lang == "en" or exc.reason_fr == str(exc):
+            raise
+        raise ActionRefused(f"{exc} : {exc.reason_fr}", reason_fr=exc.reason_fr) from exc
+
+
+def _run(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    with open_store(settings) as store:
+        service = AdministrationService(
+            store, SystemClock(), SecretsRandom(), timezone=settings.timezone
+        )
+        if args.action_name == "notify":
+            return _notify(args, settings, store, service, session)
+        action = _SINGLE[args.action_name]
+        # open the channel first: a bad setting must stop us before anything is issued
+        channel = _open_channel(args, settings) if hasattr(args, "channel") else None
+        if action is Action.RESET_PASSWORD:
+            result = service.reset_password(session, args.account_id)
+        elif action is Action.RECALL_IDENTIFIER:
+            result = service.recall_identifier(session, args.account_id)
+        elif action is Action.DEACTIVATE:
+            result = service.deactivate(session, args.account_id, reason=args.reason)
+        else:
+            result = service.reactivate(session, args.account_id)
+        delivered = _deliver(channel, settings, store, [result])
+    if settings.json:
+        _print_json([result], delivered, None)
+    else:
+        _print_results(settings, [result], delivered, dry_run=False)
+    return 0 if delivered is None or (delivered.complete and not delivered.refused) else 1
+
+
+def _notify(
+    args: argparse.Namespace,
+    settings: Settings,
+    store: Store,
+    service: AdministrationService,
+    session: Session,
+) -> int:
+    ids: list[str] = list(args.account_ids)
+    if ids and (args.division or args.profile):
+        raise BadInput("notify: give account ids, or --class/--profile, not both")
+    if not ids and not args.profile:
+        raise BadInput("notify: give account ids, or --profile (with --class for one class)")
+    if ids:
+        selection = Selection.of_accounts(ids)
+    else:
+        with store.unit_of_work() as uow:
+            uai = school_of(uow, settings).uai
+        profile = Profile(args.profile)
+        selection = (
+            Selection.of_division(uai, args.division, profile)
+            if args.division
+            else Selection.of_profile(uai, profile)
+        )
+    channel = None if args.dry_run else _open_channel(args, settings)
+    if len(ids) == 1 and not args.dry_run:
+        results: Sequence[ActionResult] = [service.notify(session, ids[0])]
+        bulk: BulkResult | None = None
+    else:
+        bulk = service.bulk(session, Action.NOTIFY, selection, dry_run=args.dry_run)
+        results = bulk.results
+    delivered = _deliver(channel, settings, store, results)
+    if settings.json:
+        _print_json(results, delivered, bulk)
+    else:
+        _print_results(settings, results, delivered, dry_run=args.dry_run)
+        if bulk is not None and bulk.excluded:
+            left = ", ".join(
+                f"{state_label(settings, s)}: {n}"
+                for s, n in sorted(bulk.excluded.items(), key=str)
+            )
+            print(
+                tr(settings, f"Non sélectionnés (état) : {left}", f"Not selected (state): {left}")
+            )
+    refused = any(r.outcome is Outcome.REFUSED for r in results)
+    failed = delivered is not None and (not delivered.complete or bool(delivered.refused))
+    return 1 if refused or failed else 0
+
+
+def _open_channel(args: argparse.Namespace, settings: Settings) -> Channel:
+    """The ``--channel`` plugin with the file's ``[channels.NAME]`` and ``--set`` settings."""
+    name: str = args.channel
+    channel_settings = settings.channel_settings(name)
+    for item in args.channel_set:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"--set {item!r}: expected KEY=VALUE")
+        channel_settings[key.strip()] = value
+    if name == "paper":
+        channel_settings.setdefault("output_dir", DEFAULT_LETTERS_DIR)
+    return Plugins.installed().open_channel(name, channel_settings)
+
+
+def _deliver(
+    channel: Channel | None,
+    settings: Settings,
+    store: Store,
+    results: Sequence[ActionResult],
+) -> BatchResult | None:
+    """Hand what the service issued to the channel; record the deliveries."""
+    issued = [r.notification for r in results if r.notification is not None]
+    if not issued or channel is None:
+        return None
+    clock = SystemClock()
+    today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
+    with store.unit_of_work() as uow:
+        batch = [_notification(uow, item, today) for item in issued]
+        result = deliver_batch(channel, batch, clock=clock, log=uow.deliveries)
+        uow.commit()
+    return result
+
+
+def _notification(uow: UnitOfWork, issued: IssuedCredential, today: dt.date) -> Notification:
+    uai = Uai.parse(str(issued.uai))
+    try:
+        school_name = uow.people.get_school(uai).name
+    except NotFound:  # the name is only a nicety on the letter
+        school_name = None
+    children = None
+    if issued.profile is Profile.RESPONSABLE:
+        _, _, personne_id = parse_account_id(issued.account_id)
+        kids = [
+            c.eleve
+            for c in uow.people.children(uai, personne_id)
+            if c.link.legal and c.eleve.status is StudentStatus.CURRENT
+        ]
+        kids.sort(key=lambda e: (e.name.folded(), e.eleve_id))
+        children = [NotifiedChild(e.name, e.division) for e in kids]
+    return Notification.from_issued(issued, on=today, children=children, school_name=school_name)
+
+
+def _print_results(
+    settings: Settings,
+    results: Sequence[ActionResult],
+    delivered: BatchResult | None,
+    *,
+    dry_run: bool,
+) -> None:
+    def t(fr: str, en: str) -> str:
+        return tr(settings, fr, en)
+
+    outcome_words = {
+        Outcome.CHANGE: t("serait fait", "would change") if dry_run else t("fait", "done"),
+        Outcome.UNCHANGED: t("rien à faire", "nothing to do"),
+        Outcome.REFUSED: t("refusé", "refused"),
+    }
+    if dry_run:
+        print(t("Simulation (rien n'est écrit ni envoyé)", "Dry run (nothing written or sent)"))
+    for r in results:
+        states = ""
+        if r.before is not None and r.after is not None and r.before is not r.after:
+            states = f" ({state_label(settings, r.before)} → {state_label(settings, r.after)})"
+        why = f" — {r.reason_fr}" if r.outcome is not Outcome.CHANGE and r.reason_fr else ""
+        print(f"{r.account_id}: {outcome_words[r.outcome]}{states}{why}")
+    if delivered is not None:
+        print(
+            t(
+                f"Canal {delivered.channel} : {len(delivered.delivered)} remis, "
+                f"{len(delivered.reports) - len(delivered.delivered)} non remis",
+                f"Channel {delivered.channel}: {len(delivered.delivered)} delivered, "
+                f"{len(delivered.reports) - len(delivered.delivered)} not delivered",
+            )
+        )
+        for report in delivered.reports:
+            if report.delivered:
+                where = f" → {report.reference}" if report.reference else ""
+                print(f"  {report.account_id}{where}")
+            else:
+                print(f"  {report.account_id}: {report.reason}")
+    counts = {o: sum(1 for r in results if r.outcome is o) for o in Outcome}
+    if len(results) > 1:
+        print(
+            ", ".join(f"{outcome_words[o]}: {n}" for o, n in counts.items() if n)
+            or t("aucun compte sélectionné", "no account selected")
+        )
+    elif not results:
+        print(t("Aucun compte sélectionné.", "No account selected."))
+
+
+def _print_json(
+    results: Sequence[ActionResult], delivered: BatchResult | None, bulk: BulkResult | None
+) -> None:
+    print_json(
+        {
+            "results": [
+                {
+                    "account_id": r.account_id,
+                    "action": r.action,
+                    "outcome": r.outcome,
+                    "before": r.before,
+                    "after": r.after,
+                    "code": r.code,
+                    "reason_fr": r.reason_fr,
+                }
+                for r in results
+            ],
+            "excluded": dict(bulk.excluded) if bulk else {},
+            "deliveries": delivered.reports if delivered else [],
+        }
+    )

@@ -1,0 +1,283 @@
+"""Settings shared by the commands: the store, the language, who acts, channels.
+
+Values come from the command's options first, then from a settings file
+(``educonnect.toml`` in the current folder, or ``--config FILE``), then from the
+defaults: the store ``sqlite:///educonnect.db`` (a file in the current folder)
+and French. The file looks like::
+
+    store = "sqlite:///educonnect.db"
+    lang = "fr"
+    timezone = "Europe/Paris"
+
+    [actor]            # who acts: the permission rules of the library apply
+    id = "ce-0001"
+    role = "chef_etablissement"     # adjoint, directeur_ecole, delegue
+    uai = "0990007V"
+
+    [access]           # how they reached the service
+    otp = true
+    administrative_network = true
+
+    [delegation]       # only for role = "delegue" (DELEG-CE)
+    id = "deleg-2025-01"
+    granted_by = "ce-0001"
+    granted_at = 2025-09-01T08:00:00+02:00
+    expires_at = 2026-07-05T18:00:00+02:00
+    profiles = ["eleve"]
+    actions = ["notify", "reset_password", "recall_identifier"]
+
+    [channels.paper]   # handed to the channel plugin as its settings
+    output_dir = "courriers"
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from educonnect_core.actions import Action
+from educonnect_core.errors import EduconnectError, InvalidValue, NotFound
+from educonnect_core.people import Profile, School
+from educonnect_core.permissions import AccessContext, Actor, Delegation, Role
+from educonnect_core.plugins import Plugins
+from educonnect_core.service import Session
+from educonnect_core.storage import Store, UnitOfWork
+from educonnect_core.values import Uai
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "DEFAULT_STORE",
+    "BadInput",
+    "Settings",
+    "add_actor_options",
+    "add_common_options",
+    "load",
+    "open_store",
+    "school_of",
+]
+
+DEFAULT_STORE: Final = "sqlite:///educonnect.db"
+DEFAULT_CONFIG: Final = "educonnect.toml"
+LANGS: Final = ("fr", "en")
+_ROLES: Final = {r.value: r for r in Role if r is not Role.IDENTITY_PROVIDER}
+
+
+class BadInput(EduconnectError, ValueError):
+    """A command's input is missing or contradictory (exit code 2)."""
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, json: bool = True) -> None:
+    """``--store``, ``--lang``, ``--config``, ``--uai`` and (for data output) ``--json``."""
+    group = parser.add_argument_group("settings")
+    group.add_argument(
+        "--store", metavar="URL", help=f"account store (default {DEFAULT_STORE}, or the file's)"
+    )
+    group.add_argument("--lang", choices=LANGS, help="language of the output (default fr)")
+    group.add_argument(
+        "--config", metavar="FILE", type=Path, help=f"settings file (default ./{DEFAULT_CONFIG})"
+    )
+    group.add_argument("--uai", help="the school (default: the only school of the store)")
+    if json:
+        group.add_argument("--json", action="store_true", help="print JSON")
+
+
+def add_actor_options(parser: argparse.ArgumentParser) -> None:
+    """Who acts and how they reached the service (else from the settings file)."""
+    group = parser.add_argument_group("acting person (else [actor] / [access] of the file)")
+    group.add_argument("--actor", metavar="ID", help="the acting person's id")
+    group.add_argument("--role", choices=sorted(_ROLES), help="their role")
+    group.add_argument("--otp", action="store_true", default=None, help="authenticated by OTP")
+    group.add_argument(
+        "--admin-network",
+        action="store_true",
+        default=None,
+        help="connected from the school's administrative network",
+    )
+
+
+@attrs.frozen
+class Settings:
+    """Everything a command needs besides its own arguments."""
+
+    store_url: str = DEFAULT_STORE
+    lang: str = "fr"
+    uai: Uai | None = None
+    timezone: str = "Europe/Paris"
+    json: bool = False
+    config_path: Path | None = None
+    file: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    options: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def session(self) -> Session:
+        """The acting person, their role and access context (options over the file)."""
+        return _session(self)
+
+    def channel_settings(self, name: str) -> dict[str, str]:
+        """The ``[channels.NAME]`` table of the file, values as strings."""
+        channels = self.file.get("channels", {})
+        table = channels.get(name, {}) if isinstance(channels, Mapping) else {}
+        if not isinstance(table, Mapping):
+            raise InvalidValue(f"{self._where()} [channels.{name}]", table, "expected a table")
+        return {str(k): str(v) for k, v in table.items()}
+
+    def _where(self) -> str:
+        return str(self.config_path) if self.config_path else "settings"
+
+
+def load(args: argparse.Namespace) -> Settings:
+    """Settings from the parsed options and the settings file."""
+    path: Path | None = getattr(args, "config", None)
+    explicit = path is not None
+    if path is None:
+        path = Path(DEFAULT_CONFIG)
+    data: dict[str, Any] = {}
+    if path.is_file():
+        data = _read_toml(path)
+    elif explicit:
+        raise InvalidValue("--config", str(path), "expected an existing settings file")
+    else:
+        path = None
+    where = str(path) if path else "settings"
+    lang = getattr(args, "lang", None) or _text(data, "lang", where) or "fr"
+    if lang not in LANGS:
+        raise InvalidValue(f"{where}: lang", lang, f"expected one of {', '.join(LANGS)}")
+    raw_uai = getattr(args, "uai", None) or _text(data.get("actor", {}), "uai", where)
+    return Settings(
+        store_url=getattr(args, "store", None) or _text(data, "store", where) or DEFAULT_STORE,
+        lang=lang,
+        uai=Uai.parse(raw_uai) if raw_uai else None,
+        timezone=_text(data, "timezone", where) or "Europe/Paris",
+        json=bool(getattr(args, "json", False)),
+        config_path=path,
+        file=data,
+        options=vars(args),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidValue(str(path), "TOML", f"cannot read the settings file: {exc}") from None
+
+
+def _text(table: object, key: str, where: str) -> str | None:
+    if not isinstance(table, Mapping):
+        return None
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue(f"{where}: {key}", value, "expected a string")
+    return value
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Store]:
+    """The store of ``settings``, through the storage plugins; closed on exit."""
+    store = Plugins.installed().open_store(settings.store_url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def school_of(uow: UnitOfWork, settings: Settings) -> School:
+    """The school the command is about: ``--uai``, or the store's only school."""
+    if settings.uai is not None:
+        return uow.people.get_school(settings.uai)
+    schools = uow.people.schools()
+    if len(schools) == 1:
+        return schools[0]
+    if not schools:
+        raise NotFound(
+            f"the store {settings.store_url} holds no school yet: import an export first"
+        )
+    names = ", ".join(str(s.uai) for s in schools)
+    raise BadInput(f"the store holds several schools ({names}): choose one with --uai")
+
+
+# -- the acting person -----------------------------------------------------------------------
+
+
+def _session(settings: Settings) -> Session:
+    where = settings._where()
+    file_actor = settings.file.get("actor", {})
+    file_access = settings.file.get("access", {})
+    if not isinstance(file_actor, Mapping) or not isinstance(file_access, Mapping):
+        raise InvalidValue(where, "[actor]/[access]", "expected tables")
+    options = settings.options
+    actor_id = options.get("actor") or _text(file_actor, "id", where)
+    role_name = options.get("role") or _text(file_actor, "role", where)
+    if not actor_id or not role_name:
+        raise BadInput(
+            f"who acts is unknown: give --actor and --role, or [actor] id and role in "
+            f"{DEFAULT_CONFIG}"
+        )
+    role = _ROLES.get(role_name)
+    if role is None:
+        raise InvalidValue(f"{where}: actor.role", role_name, f"expected one of {sorted(_ROLES)}")
+    uai = settings.uai
+    if uai is None:
+        raise BadInput("the acting person's school is unknown: give --uai or [actor] uai")
+    otp = _flag(options.get("otp"), file_access, "otp", where)
+    network = _flag(options.get("admin_network"), file_access, "administrative_network", where)
+    access = AccessContext(otp=otp, administrative_network=network)
+    if role is Role.DELEGATE:
+        delegation = _delegation(settings.file.get("delegation"), actor_id, uai, where)
+        return Session(Actor.delegate(delegation), access)
+    return Session(Actor(actor_id, role, uai), access)
+
+
+def _flag(option: object, table: Mapping[str, Any], key: str, where: str) -> bool:
+    if option is not None:
+        return bool(option)
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise InvalidValue(f"{where}: access.{key}", value, "expected true or false")
+    return value
+
+
+def _delegation(table: object, delegate_id: str, uai: Uai, where: str) -> Delegation:
+    if not isinstance(table, Mapping):
+        raise BadInput(f"{where}: a delegate needs a [delegation] table")
+
+    def moment(key: str) -> dt.datetime:
+        value = table.get(key)
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise InvalidValue(
+                f"{where}: delegation.{key}", value, "expected a date-time with its offset"
+            )
+        return value
+
+    def names(key: str) -> list[str]:
+        value = table.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InvalidValue(f"{where}: delegation.{key}", value, "expected a list of names")
+        return value
+
+    try:
+        profiles = [Profile(p) for p in names("profiles")]
+        actions = [Action(a) for a in names("actions")]
+    except ValueError as exc:
+        raise BadInput(f"{where}: [delegation]: {exc}") from None
+    return Delegation(
+        delegation_id=str(table.get("id") or "DELEG-CE"),
+        uai=uai,
+        delegate_id=delegate_id,
+        granted_by=str(table.get("granted_by") or "chef_etablissement"),
+        granted_at=moment("granted_at"),
+        expires_at=moment("expires_at"),
+        profiles=profiles,
+        actions=actions,
+    )

@@ -1,0 +1,225 @@
+"""``educonnect stats``: a school's figures, computed by the store's queries.
+
+Counts by profile × state, activation rate by class, activated accounts by
+route, accounts carrying each blocker code (with its remedy), and how many
+accounts still to activate have no open route. Nothing loads every account:
+the figures come from :meth:`AccountRepository.statistics` and ``count``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
+from educonnect_core.people import Profile, School
+from educonnect_core.routes import Route
+from educonnect_core.states import AccountState
+from educonnect_core.storage import AccountQuery, Statistics, UnitOfWork
+
+from .common import label, print_json, print_table, state_label, tr
+from .settings import Settings, add_common_options, load, open_store, school_of
+
+__all__ = ["Figures", "gather", "register", "run"]
+
+#: States of an account someone still has to activate.
+TO_ACTIVATE: Final = (AccountState.NOT_ACTIVATED, AccountState.NOTIFIED)
+#: States counted as activated in the rates.
+ACTIVATED: Final = (AccountState.ACTIVATED, AccountState.PASSWORD_RESET)
+
+
+@attrs.frozen
+class ClassFigures:
+    """One class (division): accounts by state and the activation rate."""
+
+    division: str
+    by_state: Mapping[AccountState, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+    @property
+    def activated(self) -> int:
+        return sum(self.by_state.get(s, 0) for s in ACTIVATED)
+
+    @property
+    def rate(self) -> float | None:
+        active = self.total - self.by_state.get(AccountState.DEACTIVATED, 0)
+        return self.activated / active if active else None
+
+
+@attrs.frozen
+class Figures:
+    """Everything ``stats`` prints and ``report`` draws."""
+
+    school: School
+    statistics: Statistics
+    classes: tuple[ClassFigures, ...]
+    #: accounts still to activate (not activated, notified) with no open route
+    blocked_to_activate: int
+
+    @property
+    def by_route(self) -> Mapping[Route, int]:
+        return {r: self.statistics.by_route.get(r, 0) for r in Route}
+
+    @property
+    def blockers(self) -> Mapping[BlockerCode, int]:
+        """Codes something can be done about (not ``NOWHERE``), most frequent first."""
+        counts = {
+            code: n
+            for code, n in self.statistics.blocked_by_code.items()
+            if n and CATALOGUE[code].fix_in is not FixLocation.NOWHERE
+        }
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0].value)))
+
+    def profile_total(self, profile: Profile) -> int:
+        return sum(n for (p, _), n in self.statistics.by_profile_state.items() if p is profile)
+
+    def profile_activated(self, profile: Profile) -> int:
+        return sum(self.statistics.by_profile_state.get((profile, s), 0) for s in ACTIVATED)
+
+
+def gather(uow: UnitOfWork, school: School) -> Figures:
+    """The figures of ``school``, from the store's statistics and counts."""
+    stats = uow.accounts.statistics(school.uai)
+    per_class: dict[str, dict[AccountState, int]] = {}
+    for (division, state), n in stats.by_division_state.items():
+        per_class.setdefault(division, {})[state] = n
+    classes = tuple(ClassFigures(d, per_class[d]) for d in sorted(per_class, key=_class_key))
+    blocked = sum(
+        uow.accounts.count(AccountQuery(uai=school.uai, state=s, blocked=True, limit=None))
+        for s in TO_ACTIVATE
+    )
+    return Figures(school, stats, classes, blocked)
+
+
+def _class_key(division: str) -> tuple[str, str]:
+    return (division.upper().replace(" ", ""), division)
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "stats",
+        help="statistiques de l'établissement / school statistics",
+        description="Counts by profile and state, by class, by route and by blocker code.",
+    )
+    add_common_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load(args)
+    with open_store(settings) as store, store.unit_of_work() as uow:
+        figures = gather(uow, school_of(uow, settings))
+    if settings.json:
+        print_json(as_json(figures))
+    else:
+        print_figures(settings, figures)
+    return 0
+
+
+def as_json(figures: Figures) -> dict[str, object]:
+    stats = figures.statistics
+    return {
+        "uai": str(figures.school.uai),
+        "school_year": figures.school.school_year,
+        "total": stats.total,
+        "by_profile_state": {
+            p.value: {s.value: stats.by_profile_state.get((p, s), 0) for s in AccountState}
+            for p in Profile
+        },
+        "classes": [
+            {
+                "division": c.division,
+                "total": c.total,
+                "activated": c.activated,
+                "activation_rate": c.rate,
+                "by_state": {s.value: c.by_state.get(s, 0) for s in AccountState},
+            }
+            for c in figures.classes
+        ],
+        "activated_by_route": {r.value: n for r, n in figures.by_route.items()},
+        "blockers": [
+            {
+                "code": code.value,
+                "accounts": n,
+                "fix_in": CATALOGUE[code].fix_in.value,
+                "remedy_fr": CATALOGUE[code].remedy_fr,
+                "remedy_en": CATALOGUE[code].remedy_en,
+            }
+            for code, n in figures.blockers.items()
+        ],
+        "blocked_to_activate": figures.blocked_to_activate,
+    }
+
+
+def print_figures(settings: Settings, figures: Figures) -> None:
+    def t(fr: str, en: str) -> str:
+        return tr(settings, fr, en)
+
+    stats = figures.statistics
+    school = figures.school
+    name = f" — {school.name}" if school.name else ""
+    print(t("Établissement", "School") + f" {school.uai}{name} ({school.school_year})")
+    print(t(f"Comptes : {stats.total}", f"Accounts: {stats.total}"))
+    print()
+    print(t("Comptes par profil et état", "Accounts by profile and state"))
+    states = list(AccountState)
+    rows = [
+        [
+            label(settings, p),
+            *(stats.by_profile_state.get((p, s), 0) for s in states),
+            figures.profile_total(p),
+        ]
+        for p in Profile
+    ]
+    print_table(
+        [t("profil", "profile"), *(state_label(settings, s) for s in states), "total"],
+        rows,
+    )
+    print()
+    print(t("Taux d'activation par classe", "Activation rate by class"))
+    print_table(
+        [t("classe", "class"), t("comptes", "accounts"), t("activés", "activated"), "%"],
+        [[c.division, c.total, c.activated, c.rate] for c in figures.classes],
+    )
+    print()
+    print(t("Comptes activés par parcours", "Activated accounts by route"))
+    print_table(
+        [t("parcours", "route"), t("comptes", "accounts")],
+        [[label(settings, r), n] for r, n in figures.by_route.items()],
+    )
+    print()
+    print(t("Blocages par code (comptes concernés)", "Blockers by code (accounts concerned)"))
+    print_table(
+        [
+            t("code", "code"),
+            t("comptes", "accounts"),
+            t("où corriger", "fix in"),
+            t("remède", "remedy"),
+        ],
+        [
+            [
+                code.value,
+                n,
+                CATALOGUE[code].fix_in.value,
+                _short(t(CATALOGUE[code].remedy_fr, CATALOGUE[code].remedy_en)),
+            ]
+            for code, n in figures.blockers.items()
+        ],
+    )
+    print()
+    print(
+        t(
+            f"Comptes à activer sans aucun parcours ouvert : {figures.blocked_to_activate}",
+            f"Accounts to activate with no open route: {figures.blocked_to_activate}",
+        )
+    )
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
