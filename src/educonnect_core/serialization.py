@@ -26,7 +26,7 @@ from .deliveries import DeliveryRecord
 from .people import Profile
 from .routes import Route
 from .states import AccountState
-from .storage import EligibilitySnapshot
+from .storage import CODE_BITS, ROUTE_BITS, EligibilitySnapshot
 from .values import BirthDate, EmailAddress, Ine, Invalid, MobilePhone, Uai
 
 __all__ = [
@@ -207,28 +207,42 @@ def at_key(moment: dt.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def account_row(a: Account) -> Row:
-    """The :data:`ACCOUNT_COLUMNS` of an account (``has_aten`` as 0/1)."""
+_PROFILES: Final = {p: (p.value, "E-" if p is Profile.ELEVE else "R-") for p in Profile}
+_STATES: Final = {s: s.value for s in AccountState}
+_ROUTES: Final = {r: r.value for r in Route}
+_NO_CREDENTIAL: Final = (None, None, None, None)
+
+
+def account_row(a: Account, version: int | None = None) -> Row:
+    """The :data:`ACCOUNT_COLUMNS` of an account (``has_aten`` as 0/1), with
+    ``version`` in place of the account's when given. Hot path of bulk loads."""
     c = a.credential
+    uai = a.uai.value
+    profile, prefix = _PROFILES[a.profile]
+    route = a.route
+    created, activated, deactivated = a.created_at, a.activated_at, a.deactivated_at
+    email = a.email
+    credential = (
+        _NO_CREDENTIAL
+        if c is None
+        else (c.password_hash, c.document_date.isoformat(), c.valid_until.isoformat(), c.channel)
+    )
     return (
-        a.account_id,
-        a.uai.value,
-        a.profile.value,
+        f"{prefix}{uai}-{a.siecle_id}",
+        uai,
+        profile,
         a.siecle_id,
         a.identifier,
-        a.state.value,
-        None if a.route is None else a.route.value,
-        None if c is None else c.password_hash,
-        None if c is None else c.document_date.isoformat(),
-        None if c is None else c.valid_until.isoformat(),
-        None if c is None else c.channel,
-        _iso(a.created_at),
-        _iso(a.activated_at),
-        _iso(a.deactivated_at),
+        _STATES[a.state],
+        None if route is None else _ROUTES[route],
+        *credential,
+        None if created is None else created.isoformat(),
+        None if activated is None else activated.isoformat(),
+        None if deactivated is None else deactivated.isoformat(),
         a.deactivation_reason,
-        None if a.email is None else a.email.value,
-        int(a.has_aten_credentials),
-        a.version,
+        None if email is None else email.value,
+        1 if a.has_aten_credentials else 0,
+        a.version if version is None else version,
     )
 
 
@@ -260,19 +274,40 @@ def account_from_row(r: Row) -> Account:
     )
 
 
+_ROUTE_ORDER: Final = tuple(ROUTE_BITS.items())
+_CODES_BY_BIT: Final = tuple(CODE_BITS.items())
+
+
+def _codes_mask(codes: frozenset[BlockerCode]) -> int:
+    mask = 0
+    for code in codes:
+        mask |= CODE_BITS[code]
+    return mask
+
+
 def snapshot_row(s: EligibilitySnapshot) -> Row:
-    """The :data:`SNAPSHOT_COLUMNS` of a snapshot: masks, per-route codes as JSON, the
+    """The :data:`SNAPSHOT_COLUMNS` of a snapshot: the eligible-routes and blocker-codes
+    masks, each route's codes mask (comma-separated, in :class:`Route` order), the
     first class, the other classes as a JSON array (``None`` if none), the name key."""
-    routes = {r.value: sorted(c.value for c in codes) for r, codes in s.routes.items()}
-    more = s.divisions[1:]
+    eligible = blockers = 0
+    parts = []
+    routes = s.routes
+    for route, bit in _ROUTE_ORDER:
+        mask = _codes_mask(routes[route])
+        if not mask:
+            eligible |= bit
+        blockers |= mask
+        parts.append(str(mask))
+    divisions = s.divisions
+    computed = s.computed_at
     return (
-        s.eligible_mask,
-        s.blocker_mask,
-        json.dumps(routes, sort_keys=True, separators=(",", ":")),
-        s.divisions[0] if s.divisions else None,
-        json.dumps(list(more), ensure_ascii=False) if more else None,
+        eligible,
+        blockers,
+        ",".join(parts),
+        divisions[0] if divisions else None,
+        json.dumps(divisions[1:], ensure_ascii=False) if len(divisions) > 1 else None,
         s.name_key,
-        _iso(s.computed_at),
+        None if computed is None else computed.isoformat(),
     )
 
 
@@ -280,7 +315,11 @@ def snapshot_from_row(account_id: str, r: Row) -> EligibilitySnapshot | None:
     """The inverse of :func:`snapshot_row`; ``None`` when the columns are empty."""
     if r[0] is None:
         return None
-    routes = {Route(k): frozenset(BlockerCode(c) for c in v) for k, v in json.loads(r[2]).items()}
+    masks = [int(m) for m in r[2].split(",")]
+    routes = {
+        route: frozenset(code for code, bit in _CODES_BY_BIT if mask & bit)
+        for (route, _), mask in zip(_ROUTE_ORDER, masks, strict=True)
+    }
     divisions = ([r[3]] if r[3] is not None else []) + (json.loads(r[4]) if r[4] else [])
     return EligibilitySnapshot(
         account_id=account_id,

@@ -316,7 +316,11 @@ class AccountRepository(Protocol):
         ...
 
     def add_many(self, accounts: Iterable[Account]) -> int:
-        """Bulk :meth:`add` (streamed); returns how many were stored."""
+        """Bulk :meth:`add` (streamed, in batches); returns how many were stored.
+
+        On :class:`DuplicateAccount` or :class:`IdentifierTaken` (naming the first
+        culprit) part of the batch may already be written: roll the unit of work back.
+        """
         ...
 
     def update(self, account: Account) -> Account:

@@ -295,7 +295,7 @@ class _Accounts:
                     cursor.copy(_COPY_ACCOUNTS) as copy,
                 ):
                     for account in chunk:
-                        copy.write_row((*account_row(account)[:-1], 1))
+                        copy.write_row(account_row(account, 1))
             except pg_errors.UniqueViolation:
                 for account in chunk:  # name the culprit
                     self.add(account)

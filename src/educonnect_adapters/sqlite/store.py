@@ -66,6 +66,8 @@ BATCH: Final = 5000
 _IN_BATCH: Final = 500
 _POOL_SIZE: Final = 4
 _BUSY_TIMEOUT_S: Final = 30.0
+#: page cache per connection (negative: KiB), for bulk loads into big indexes
+_CACHE_KIB: Final = -65536
 
 _ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
 _SNAPSHOT_SELECT: Final = ", ".join(SNAPSHOT_COLUMNS)
@@ -130,6 +132,7 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = {_CACHE_KIB}")
         except sqlite3.Error as exc:
             raise StorageError(f"{self.path}: cannot open SQLite database: {exc}") from exc
         return conn
@@ -300,16 +303,13 @@ class _Accounts:
         conn = self._uow.write()
         count = 0
         for chunk in _chunks(accounts, BATCH):
-            conn.execute("SAVEPOINT add_many")
+            before = conn.total_changes
             try:
-                conn.executemany(_INSERT_ACCOUNT, [(*account_row(a)[:-1], 1) for a in chunk])
-            except sqlite3.IntegrityError:
-                conn.execute("ROLLBACK TO add_many")
-                conn.execute("RELEASE add_many")
-                for account in chunk:  # find the culprit, to name it
-                    self.add(account)
-                raise StorageError("add_many: integrity error not reproduced") from None
-            conn.execute("RELEASE add_many")
+                conn.executemany(_INSERT_ACCOUNT, [account_row(a, 1) for a in chunk])
+            except sqlite3.IntegrityError as exc:
+                # rows are inserted in order: the changes made so far point at the culprit
+                culprit = chunk[min(conn.total_changes - before, len(chunk) - 1)]
+                raise _integrity(exc, culprit) from None
             count += len(chunk)
         return count
 
