@@ -35,7 +35,8 @@ class BlockerCode(enum.Enum):
 class FixLocation(enum.Enum):
     """Where the remedy is applied."""
 
-    SIECLE = "siecle"  # the school's information system: effective next morning
+    #: the school's information system (SIECLE; ONDE in the 1st degree): next morning
+    SIECLE = "siecle"
     ADMIN_MODULE = "admin_module"  # the EduConnect administration module: immediate
     NOWHERE = "nowhere"  # nothing to fix: the route is not for this account
 

@@ -18,7 +18,7 @@ import attrs
 
 from .accounts import Account
 from .blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
-from .people import Eleve, Link, Profile, Responsable
+from .people import Degree, Eleve, Link, Profile, Responsable
 from .routes import Route
 from .schedule import RefreshSchedule
 from .states import AccountState
@@ -50,6 +50,21 @@ EXPECTED_AGE_BY_MEF: Final = {
     "201": 16,
     "202": 17,
 }
+#: Expected age on 31 December for the 1st-degree levels (ONDE ``Niveau``, kept in
+#: ``Eleve.mef`` by the ONDE adapter).
+EXPECTED_AGE_BY_LEVEL_1D: Final = {
+    "TPS": 2,
+    "PS": 3,
+    "MS": 4,
+    "GS": 5,
+    "CP": 6,
+    "CE1": 7,
+    "CE2": 8,
+    "CM1": 9,
+    "CM2": 10,
+}
+#: Plausible ages in the 1st degree when the level is unknown (our decision).
+AGE_RANGE_FIRST_DEGREE: Final = (2, 13)
 #: Plausible age span around the expected age for a known level (our decision).
 AGE_BELOW: Final = 3
 AGE_ABOVE: Final = 4
@@ -64,6 +79,8 @@ class EvaluationContext:
     at: dt.datetime
     schedule: RefreshSchedule = RefreshSchedule()
     school_year: int | None = None
+    #: 1st degree: data come from ONDE (remedies say so) and ages are of an école.
+    degree: Degree = Degree.SECOND
 
     @cached_property
     def siecle_fix_effective(self) -> dt.datetime:
@@ -118,7 +135,9 @@ class Eligibility:
         return frozenset(b.code for r in self.routes for b in r.blockers)
 
 
-def birth_date_problem(eleve: Eleve, school_year: int | None) -> str | None:
+def birth_date_problem(
+    eleve: Eleve, school_year: int | None, degree: Degree = Degree.SECOND
+) -> str | None:
     """Why the student's birth date blocks activation, or ``None`` if it looks right.
 
     Missing and malformed dates always block. A well-formed date is checked for
@@ -131,16 +150,21 @@ def birth_date_problem(eleve: Eleve, school_year: int | None) -> str | None:
         return f"malformed: {date.raw!r}"
     if school_year is None:
         return None
-    return _implausible(date, eleve.mef, school_year)
+    return _implausible(date, eleve.mef, school_year, degree)
 
 
-def _implausible(date: BirthDate, mef: str | None, school_year: int) -> str | None:
+def _implausible(date: BirthDate, mef: str | None, school_year: int, degree: Degree) -> str | None:
     age = date.age_on(dt.date(school_year, 12, 31))
-    expected = EXPECTED_AGE_BY_MEF.get((mef or "")[:3])
-    if expected is not None:
-        low, high = expected - AGE_BELOW, expected + AGE_ABOVE
+    if degree is Degree.FIRST:
+        expected = EXPECTED_AGE_BY_LEVEL_1D.get((mef or "").strip().upper())
+        fallback = AGE_RANGE_FIRST_DEGREE
     else:
-        low, high = AGE_RANGE_SECOND_DEGREE
+        expected = EXPECTED_AGE_BY_MEF.get((mef or "")[:3])
+        fallback = AGE_RANGE_SECOND_DEGREE
+    if expected is not None:
+        low, high = max(expected - AGE_BELOW, 1), expected + AGE_ABOVE
+    else:
+        low, high = fallback
     if low <= age <= high:
         return None
     return f"implausible: {age} years old on 31/12/{school_year}, expected {low} to {high}"
@@ -156,13 +180,18 @@ def _blocker(
         effective = ctx.at
     else:
         effective = None
+    remedy_fr, remedy_en = info.remedy_fr, info.remedy_en
+    if ctx.degree is Degree.FIRST:
+        # In the 1st degree the directeur d'école fixes the data in ONDE.
+        remedy_fr = remedy_fr.replace("dans SIECLE", "dans ONDE (directeur d'école)")
+        remedy_en = remedy_en.replace("in SIECLE", "in ONDE (directeur d'école)")
     return Blocker(
         code=code,
         field=info.field,
         subject_id=subject_id,
         fix_in=info.fix_in,
-        remedy_fr=info.remedy_fr,
-        remedy_en=info.remedy_en,
+        remedy_fr=remedy_fr,
+        remedy_en=remedy_en,
         effective_from=effective,
         detail=detail,
     )
@@ -242,7 +271,7 @@ def evaluate_eleve(
     common = _account_blockers(account, ctx)
     if not eleve.current:
         common.append(_blocker(B.STUDENT_LEFT, ctx, sid, _left_detail(eleve)))
-    problem = birth_date_problem(eleve, ctx.school_year)
+    problem = birth_date_problem(eleve, ctx.school_year, ctx.degree)
     if problem is not None:
         common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, sid, problem))
     not_for = [_blocker(B.ROUTE_NOT_FOR_PROFILE, ctx, None)]
@@ -277,7 +306,7 @@ def evaluate_responsable(
     elif not current:
         common.append(_blocker(B.NO_CURRENT_STUDENT, ctx, pid))
     for child in current:
-        problem = birth_date_problem(child.eleve, ctx.school_year)
+        problem = birth_date_problem(child.eleve, ctx.school_year, ctx.degree)
         if problem is not None:
             common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, child.eleve.eleve_id, problem))
     identity = _mobile_blockers(responsable.mobile, pid, ctx)
