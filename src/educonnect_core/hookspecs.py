@@ -78,8 +78,11 @@ def educonnect_open_channel(name: str, settings: Mapping[str, str]) -> Channel |
     """Open the notification channel called ``name`` with ``settings``.
 
     Contract: return ``None`` for a name this plugin does not serve; otherwise
-    a ready :class:`~educonnect_core.ports.Channel`. Invalid settings raise
-    :class:`~educonnect_core.errors.InvalidValue` naming the setting.
+    a ready :class:`~educonnect_core.channels.Channel` (its ``deliver`` contract
+    is checked by :class:`educonnect_core.testing.channel_contract.ChannelContract`).
+    Invalid settings raise :class:`~educonnect_core.errors.InvalidValue` naming
+    the setting; a missing optional library raises
+    :class:`~educonnect_core.errors.PluginError` saying what to install.
     """
 
 

@@ -239,3 +239,24 @@ def test_from_issued_credential() -> None:
     assert notification.kind is NotificationKind.IDENTIFIER_RECALL
     assert notification.document_date == DAY
     assert notification.children == (NotifiedChild(PersonName("BERTIN", "Zoé")),)
+
+
+def test_history_goes_to_the_store_deliveries_log() -> None:
+    from educonnect_core.plugins import Plugins
+
+    clock = FixedClock(dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC))
+    store = Plugins.installed().open_store("memory://channels")
+    batch = [eleve(1), eleve(2)]
+    try:
+        with store.unit_of_work() as uow:
+            deliver_batch(
+                ScriptedChannel(fail={batch[1].account_id}), batch, clock=clock, log=uow.deliveries
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            history = uow.deliveries.by_account(batch[1].account_id)
+    finally:
+        store.close()
+    assert [(r.channel, r.delivered, r.reason) for r in history] == [
+        ("fake", False, "refusé par le serveur")
+    ]

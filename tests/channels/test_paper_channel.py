@@ -236,3 +236,15 @@ def test_split_batch_gives_one_pdf_with_a_bookmark_per_class(tmp_path: Path) -> 
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles == ["Classe 3A", "Classe 6B"]
     assert "Inès ABEL" in reader.pages[3].extract_text()
+
+
+def test_without_fpdf2_the_plugin_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from educonnect_core.errors import PluginError
+
+    monkeypatch.setitem(sys.modules, "fpdf", None)  # as if fpdf2 were not installed
+    with pytest.raises(PluginError, match=r"educonnect\[pdf\]"):
+        open_paper({"output_dir": str(tmp_path)})
