@@ -366,7 +366,16 @@ def _mobile_issue(
             "téléphone portable n'intervient pas.",
             "Students use neither SMS self-registration nor FranceConnect: the mobile phone "
             "plays no part.",
-            _paper_steps(elig, ctx, account),
+            (
+                Step(
+                    "Un élève active son compte avec les identifiants provisoires de sa "
+                    "notification.",
+                    "A student activates the account with the provisional credentials of the "
+                    "notification.",
+                    Actor.PERSON,
+                ),
+                *_paper_steps(elig, ctx, account),
+            ),
         )
     found = _blockers(elig, _MOBILE_CODES)
     if not found:
@@ -619,6 +628,17 @@ def _forgotten_issue(
         summary_en = f"{what_en.capitalize()}: the account is deactivated."
     else:  # no account yet, or not activated
         steps.extend(_activation_steps(elig, ctx, account))
+        if not steps:
+            steps.append(
+                Step(
+                    "Régler d'abord les problèmes indiqués ci-dessus ; la personne pourra "
+                    "ensuite activer son compte.",
+                    "First settle the problems listed above; the person can then activate "
+                    "the account.",
+                    Actor.SCHOOL_SIECLE,
+                    effective_from=ctx.siecle_fix_effective,
+                )
+            )
         summary_fr = (
             f"{what_fr.capitalize()} : le compte n'est pas encore activé, il n'y a rien à "
             "retrouver ; la personne doit activer son compte."

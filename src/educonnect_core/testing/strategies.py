@@ -50,6 +50,7 @@ from educonnect_core.values import (
     BirthDate,
     EmailAddress,
     Ine,
+    Invalid,
     MobilePhone,
     PersonName,
     Uai,
@@ -468,7 +469,9 @@ _ELEVE_FIELDS = (
 _MEF_PREFIXES = tuple(sorted(EXPECTED_AGE_BY_MEF))
 
 
-def _messy(value: SearchStrategy[str], invalid: SearchStrategy[str], parse: Any) -> Any:
+def _messy(
+    value: SearchStrategy[str], invalid: SearchStrategy[str], parse: Callable[[str], T]
+) -> SearchStrategy[T | Invalid | None]:
     """A field as a source delivers it: valid, invalid (kept as ``Invalid``) or missing."""
     raw = st.one_of(st.none(), st.just(""), value, invalid)
     return raw.map(lambda r: parse_field(parse, r))
@@ -488,54 +491,83 @@ def eleves(
         _check_bool("eleves", "messy", messy)
         if not 1950 <= school_year <= 2100:
             raise InvalidArgument(f"eleves: school_year must be 1950..2100, got {school_year!r}")
-        return _eleve_strategy(school_year, messy, overrides)
+        return _eleve_strategy(_eleve_parts(school_year, messy, overrides))
 
     return _lazy(build)
 
 
-@st.composite
-def _eleve_strategy(
-    draw: st.DrawFn, school_year: int, messy: bool, overrides: Mapping[str, Any]
-) -> Eleve:
-    def pick(name: str, default: SearchStrategy[Any]) -> Any:
-        return draw(_as_strategy(overrides[name]) if name in overrides else default)
+@attrs.frozen
+class _EleveParts:
+    """Strategies for each field of a student, built once per ``eleves()`` call."""
 
-    mef = pick("mef", st.sampled_from(_MEF_PREFIXES).flatmap(_mef_code))
-    expected = EXPECTED_AGE_BY_MEF.get((mef or "")[:3], 14)
+    school_year: int
+    fields: dict[str, SearchStrategy[Any]]
+    births: dict[str, SearchStrategy[Any]]
+    overridden: frozenset[str]
+
+
+def _birth_for(school_year: int, expected: int, messy: bool) -> SearchStrategy[Any]:
     # age on 31/12 of school_year within [expected - AGE_BELOW, expected + AGE_ABOVE]
     oldest = dt.date(school_year - expected - AGE_ABOVE, 1, 1)
     youngest = dt.date(school_year - expected + AGE_BELOW, 12, 31)
     if messy:
-        birth = _messy(
+        return _messy(
             st.dates(oldest, youngest).map(lambda d: f"{d:%d/%m/%Y}"),
             raw_birth_dates(valid=False),
             BirthDate.parse,
         )
-        ine = _messy(raw_ines(), raw_ines(valid=False), Ine.parse)
-        email = _messy(raw_emails(), raw_emails(valid=False), EmailAddress.parse)
-        mobile = _messy(raw_mobiles(), raw_mobiles(valid=False), MobilePhone.parse)
+    return birth_dates(min_value=oldest, max_value=youngest)
+
+
+def _eleve_parts(school_year: int, messy: bool, overrides: Mapping[str, Any]) -> _EleveParts:
+    fields: dict[str, SearchStrategy[Any]] = {
+        "eleve_id": st.integers(1, 9_999_999).map(str),
+        "name": person_names(),
+        "division": st.sampled_from(("6A", "5 B", "4C", "301", "2NDE3", "TG2")),
+        "mef": st.sampled_from(_MEF_PREFIXES).flatmap(_mef_code),
+        "status": st.just(StudentStatus.CURRENT),
+    }
+    if messy:
+        fields["ine"] = _messy(raw_ines(), raw_ines(valid=False), Ine.parse)
+        fields["email"] = _messy(raw_emails(), raw_emails(valid=False), EmailAddress.parse)
+        fields["mobile"] = _messy(raw_mobiles(), raw_mobiles(valid=False), MobilePhone.parse)
     else:
-        birth = birth_dates(min_value=oldest, max_value=youngest)
-        ine = ines()
-        email = st.one_of(st.none(), email_addresses())
-        mobile = st.none()
-    status = pick("status", st.just(StudentStatus.CURRENT))
-    left_default = (
-        st.dates(dt.date(school_year, 9, 1), dt.date(school_year + 1, 7, 14))
-        if status is StudentStatus.LEFT
-        else st.none()
-    )
+        fields["ine"] = ines()
+        fields["email"] = st.one_of(st.none(), email_addresses())
+        fields["mobile"] = st.none()
+    births = {p: _birth_for(school_year, age, messy) for p, age in EXPECTED_AGE_BY_MEF.items()}
+    births[""] = _birth_for(school_year, 14, messy)
+    fields.update({k: _as_strategy(v) for k, v in overrides.items()})
+    return _EleveParts(school_year, fields, births, frozenset(overrides))
+
+
+@st.composite
+def _eleve_strategy(draw: st.DrawFn, parts: _EleveParts) -> Eleve:
+    fields = parts.fields
+    mef = draw(fields["mef"])
+    status = draw(fields["status"])
+    if "birth_date" in parts.overridden:
+        birth = draw(fields["birth_date"])
+    else:
+        birth = draw(parts.births.get((mef or "")[:3], parts.births[""]))
+    if "left_on" in parts.overridden:
+        left_on = draw(fields["left_on"])
+    elif status is StudentStatus.LEFT:
+        year = parts.school_year
+        left_on = draw(st.dates(dt.date(year, 9, 1), dt.date(year + 1, 7, 14)))
+    else:
+        left_on = None
     return Eleve(
-        eleve_id=pick("eleve_id", st.integers(1, 9_999_999).map(str)),
-        name=pick("name", person_names()),
-        birth_date=pick("birth_date", birth),
-        ine=pick("ine", ine),
-        division=pick("division", st.sampled_from(("6A", "5 B", "4C", "301", "2NDE3", "TG2"))),
+        eleve_id=draw(fields["eleve_id"]),
+        name=draw(fields["name"]),
+        birth_date=birth,
+        ine=draw(fields["ine"]),
+        division=draw(fields["division"]),
         mef=mef,
         status=status,
-        left_on=pick("left_on", left_default),
-        email=pick("email", email),
-        mobile=pick("mobile", mobile),
+        left_on=left_on,
+        email=draw(fields["email"]),
+        mobile=draw(fields["mobile"]),
     )
 
 
@@ -583,7 +615,7 @@ def links(**overrides: Any) -> SearchStrategy[Link]:
             "eleve_id": st.integers(1, 9_999_999).map(str),
             "personne_id": st.integers(1, 9_999_999).map(str),
             "level": st.sampled_from(ResponsibilityLevel),
-            "code_parente": st.sampled_from(("10", "20", "37", "38", "50", "90")) | st.none(),
+            "code_parente": _CODES_PARENTE,
         }
         fields.update({k: _as_strategy(v) for k, v in overrides.items()})
         return st.builds(Link, **fields)
@@ -636,52 +668,59 @@ def families(
             )
         _check_bool("families", "messy", messy)
         _check_bool("families", "legal_only", legal_only)
-        return _family_strategy(
-            min_children, max_children, max_responsables, school_year, messy, legal_only
+        level = (
+            st.just(ResponsibilityLevel.LEGAL)
+            if legal_only
+            else st.sampled_from(ResponsibilityLevel)
         )
+        parts = _FamilyParts(
+            ids=st.integers(1, 9_999_999).map(str),
+            family_name=st.sampled_from(_LAST_NAMES) | _name_words(),
+            first_name=_name_part(),
+            kid=eleves(school_year=school_year, messy=messy),
+            parent=responsables(messy=messy),
+            level=level,
+            code_parente=_CODES_PARENTE,
+        )
+        return _family_strategy(parts, min_children, max_children, max_responsables)
 
     return _lazy(build)
+
+
+_CODES_PARENTE = st.sampled_from(("10", "20", "37", "38", "50", "90")) | st.none()
+
+
+@attrs.frozen
+class _FamilyParts:
+    ids: SearchStrategy[str]
+    family_name: SearchStrategy[str]
+    first_name: SearchStrategy[str]
+    kid: SearchStrategy[Eleve]
+    parent: SearchStrategy[Responsable]
+    level: SearchStrategy[ResponsibilityLevel]
+    code_parente: SearchStrategy[str | None]
 
 
 @st.composite
 def _family_strategy(
     draw: st.DrawFn,
+    parts: _FamilyParts,
     min_children: int,
     max_children: int,
     max_responsables: int,
-    school_year: int,
-    messy: bool,
-    legal_only: bool,
 ) -> Family:
-    eleve_ids = draw(
-        st.lists(
-            st.integers(1, 9_999_999).map(str),
-            min_size=min_children,
-            max_size=max_children,
-            unique=True,
-        )
-    )
-    family_name = draw(st.sampled_from(_LAST_NAMES) | _name_words())
+    eleve_ids = draw(st.lists(parts.ids, min_size=min_children, max_size=max_children, unique=True))
+    family_name = draw(parts.family_name)
     kids = tuple(
-        draw(
-            eleves(
-                school_year=school_year,
-                messy=messy,
-                eleve_id=eid,
-                name=st.builds(PersonName, st.just(family_name), _name_part()),
-            )
+        attrs.evolve(
+            draw(parts.kid),
+            eleve_id=eid,
+            name=PersonName(family_name, draw(parts.first_name)),
         )
         for eid in eleve_ids
     )
-    personne_ids = draw(
-        st.lists(
-            st.integers(1, 9_999_999).map(str), min_size=1, max_size=max_responsables, unique=True
-        )
-    )
-    parents = tuple(draw(responsables(messy=messy, personne_id=pid)) for pid in personne_ids)
-    level = (
-        st.just(ResponsibilityLevel.LEGAL) if legal_only else st.sampled_from(ResponsibilityLevel)
-    )
+    personne_ids = draw(st.lists(parts.ids, min_size=1, max_size=max_responsables, unique=True))
+    parents = tuple(attrs.evolve(draw(parts.parent), personne_id=pid) for pid in personne_ids)
     family_links: list[Link] = []
     for index, pid in enumerate(personne_ids):
         if index == 0:
@@ -689,8 +728,8 @@ def _family_strategy(
         else:
             linked = draw(st.lists(st.sampled_from(eleve_ids), min_size=1, unique=True))
         for eid in linked:
-            chosen = ResponsibilityLevel.LEGAL if index == 0 else draw(level)
-            family_links.append(draw(links(eleve_id=eid, personne_id=pid, level=chosen)))
+            level = ResponsibilityLevel.LEGAL if index == 0 else draw(parts.level)
+            family_links.append(Link(eid, pid, level, draw(parts.code_parente)))
     return Family(kids, parents, tuple(family_links))
 
 
