@@ -46,11 +46,13 @@ from .values import PersonName, Uai, fold
 __all__ = [
     "AccountQuery",
     "AccountRepository",
+    "AppliedExport",
     "AuditLog",
     "DeliveryLog",
     "DuplicateAccount",
     "EligibilityRepository",
     "EligibilitySnapshot",
+    "ExportLog",
     "IdentifierTaken",
     "Page",
     "PeopleRepository",
@@ -447,6 +449,42 @@ class DeliveryLog(Protocol):
         ...
 
 
+@attrs.frozen
+class AppliedExport:
+    """One export applied to the store by the synchronisation (``educonnect_core.sync``).
+
+    ``effective_from`` is when its data take effect (the next morning after
+    ``exported_at``); ``journal`` is opaque text written and read by the
+    synchronisation only (the values its application replaced, to answer "what
+    was in effect at time t"); ``seq`` is given by the store, in application order.
+    """
+
+    uai: Uai
+    exported_at: dt.datetime
+    applied_at: dt.datetime
+    effective_from: dt.datetime
+    forced: bool = False
+    summary: str = ""
+    journal: str = attrs.field(default="", repr=False)
+    seq: int | None = None
+
+
+class ExportLog(Protocol):
+    """The exports applied to each school, append-only, in application order."""
+
+    def append(self, record: AppliedExport) -> AppliedExport:
+        """Store ``record`` and return it with its ``seq``."""
+        ...
+
+    def latest(self, uai: Uai) -> AppliedExport | None:
+        """The last export applied to the school (highest ``seq``)."""
+        ...
+
+    def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
+        """The school's exports whose ``effective_from`` is after ``at``, by ``seq``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work; rolled back on exit unless committed.
 
@@ -468,6 +506,9 @@ class UnitOfWork(Protocol):
 
     @property
     def deliveries(self) -> DeliveryLog: ...
+
+    @property
+    def exports(self) -> ExportLog: ...
 
     def commit(self) -> None: ...
 

@@ -10,6 +10,7 @@ simply forgetting the copy.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import threading
 from collections import Counter
@@ -30,6 +31,7 @@ from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
 from educonnect_core.storage import (
     AccountQuery,
+    AppliedExport,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
@@ -56,6 +58,7 @@ class _Tables:
         self.snapshots: dict[str, EligibilitySnapshot] = {}
         self.audit: list[AuditEvent] = []
         self.deliveries: list[DeliveryRecord] = []
+        self.exports: list[AppliedExport] = []
 
     DICTS = ("schools", "eleves", "responsables", "links", "accounts", "snapshots")
 
@@ -65,6 +68,7 @@ class _Tables:
             setattr(other, name, dict(getattr(self, name)))
         other.audit = list(self.audit)
         other.deliveries = list(self.deliveries)
+        other.exports = list(self.exports)
         return other
 
 
@@ -76,6 +80,7 @@ class MemoryStore:
         self._tables = _Tables()
         self._lock = threading.Lock()
         self._event_ids = itertools.count(1)
+        self._export_seqs = itertools.count(1)
         self._closed = False
 
     @property
@@ -98,6 +103,10 @@ class MemoryStore:
         with self._lock:
             return str(next(self._event_ids))
 
+    def _next_export_seq(self) -> int:
+        with self._lock:
+            return next(self._export_seqs)
+
 
 class MemoryUnitOfWork:
     """A unit of work over a :class:`MemoryStore` (see the module docstring)."""
@@ -110,6 +119,7 @@ class MemoryUnitOfWork:
         self.eligibility = _Eligibility(self)
         self.audit = _Audit(self)
         self.deliveries = _Deliveries(self)
+        self.exports = _Exports(self)
 
     def _begin(self) -> None:
         self.t = self._store._snapshot()
@@ -119,6 +129,7 @@ class MemoryUnitOfWork:
         self.base_versions: dict[str, int | None] = {}
         self.new_audit: list[AuditEvent] = []
         self.new_deliveries: list[DeliveryRecord] = []
+        self.new_exports: list[AppliedExport] = []
         self.deleted_links: set[LinkKey] = set()
 
     def touch_account(self, account_id: str) -> None:
@@ -158,6 +169,7 @@ class MemoryUnitOfWork:
                     target[key] = source[key]
             shared.audit.extend(self.new_audit)
             shared.deliveries.extend(self.new_deliveries)
+            shared.exports.extend(self.new_exports)
         self._begin()
 
     def rollback(self) -> None:
@@ -479,3 +491,22 @@ class _Deliveries:
             if record.account_id in wanted:
                 latest[record.account_id] = record
         return latest
+
+
+class _Exports:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, record: AppliedExport) -> AppliedExport:
+        record = attrs.evolve(record, seq=self._uow._store._next_export_seq())
+        self._uow.t.exports.append(record)
+        self._uow.new_exports.append(record)
+        return record
+
+    def latest(self, uai: Uai) -> AppliedExport | None:
+        found = [r for r in self._uow.t.exports if r.uai == uai]
+        return max(found, key=lambda r: r.seq or 0) if found else None
+
+    def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
+        found = [r for r in self._uow.t.exports if r.uai == uai and r.effective_from > at]
+        return sorted(found, key=lambda r: r.seq or 0)

@@ -112,6 +112,21 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """
     + _APPEND_ONLY.format(table="audit")
     + _APPEND_ONLY.format(table="deliveries"),
+    """
+    CREATE TABLE applied_exports (
+        seq bigserial PRIMARY KEY,
+        uai text COLLATE "C" NOT NULL,
+        exported_at text NOT NULL,
+        applied_at text NOT NULL,
+        effective_from text NOT NULL,
+        effective_key bigint NOT NULL,
+        forced integer NOT NULL,
+        summary text NOT NULL,
+        journal text NOT NULL
+    );
+    CREATE INDEX applied_exports_by_school ON applied_exports (uai, effective_key);
+    """
+    + _APPEND_ONLY.format(table="applied_exports"),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

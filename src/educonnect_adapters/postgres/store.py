@@ -13,6 +13,7 @@ NOTHING``) so that a refused write leaves the unit of work usable.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections import Counter
@@ -42,6 +43,7 @@ from educonnect_core.serialization import (
     SNAPSHOT_COLUMNS,
     account_from_row,
     account_row,
+    at_key,
     audit_from_row,
     audit_row,
     delivery_from_row,
@@ -56,6 +58,7 @@ from educonnect_core.storage import (
     CODE_BITS,
     ROUTE_BITS,
     AccountQuery,
+    AppliedExport,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
@@ -191,6 +194,7 @@ class PostgresUnitOfWork:
         self.eligibility = _Eligibility(self)
         self.audit = _Audit(self)
         self.deliveries = _Deliveries(self)
+        self.exports = _Exports(self)
 
     @property
     def conn(self) -> Conn:
@@ -728,3 +732,68 @@ class _Deliveries:
             (sorted(set(account_ids)),),
         )
         return {row[0]: delivery_from_row(row) for row in rows}
+
+
+_EXPORT_COLUMNS: Final = (
+    "uai, exported_at, applied_at, effective_from, effective_key, forced, summary, journal"
+)
+
+
+def _export_row(r: AppliedExport) -> tuple[object, ...]:
+    return (
+        r.uai.value,
+        r.exported_at.isoformat(),
+        r.applied_at.isoformat(),
+        r.effective_from.isoformat(),
+        at_key(r.effective_from),
+        int(r.forced),
+        r.summary,
+        r.journal,
+    )
+
+
+def _export_from_row(row: Sequence[Any]) -> AppliedExport:
+    seq, uai, exported_at, applied_at, effective_from, forced, summary, journal = row
+    return AppliedExport(
+        uai=Uai(uai),
+        exported_at=dt.datetime.fromisoformat(exported_at),
+        applied_at=dt.datetime.fromisoformat(applied_at),
+        effective_from=dt.datetime.fromisoformat(effective_from),
+        forced=bool(forced),
+        summary=summary,
+        journal=journal,
+        seq=int(seq),
+    )
+
+
+_EXPORT_SELECT: Final = (
+    "SELECT seq, uai, exported_at, applied_at, effective_from, forced, summary, journal "
+    "FROM applied_exports"
+)
+
+
+class _Exports:
+    def __init__(self, uow: PostgresUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, record: AppliedExport) -> AppliedExport:
+        row = self._uow.conn.execute(
+            f"INSERT INTO applied_exports ({_EXPORT_COLUMNS}) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
+            _export_row(record),
+        ).fetchone()
+        assert row is not None
+        return attrs.evolve(record, seq=int(row[0]))
+
+    def latest(self, uai: Uai) -> AppliedExport | None:
+        row = self._uow.conn.execute(
+            f"{_EXPORT_SELECT} WHERE uai = %s ORDER BY seq DESC LIMIT 1", (uai.value,)
+        ).fetchone()
+        return None if row is None else _export_from_row(row)
+
+    def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
+        rows = self._uow.conn.execute(
+            f"{_EXPORT_SELECT} WHERE uai = %s AND effective_key > %s ORDER BY seq",
+            (uai.value, at_key(at)),
+        )
+        return [_export_from_row(r) for r in rows]

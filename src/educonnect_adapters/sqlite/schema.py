@@ -106,6 +106,22 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         _APPEND_ONLY.format(table="deliveries", op="UPDATE"),
         _APPEND_ONLY.format(table="deliveries", op="DELETE"),
     ),
+    (
+        """CREATE TABLE applied_exports (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            uai TEXT NOT NULL,
+            exported_at TEXT NOT NULL,
+            applied_at TEXT NOT NULL,
+            effective_from TEXT NOT NULL,
+            effective_key INTEGER NOT NULL,
+            forced INTEGER NOT NULL,
+            summary TEXT NOT NULL,
+            journal TEXT NOT NULL
+        )""",
+        "CREATE INDEX applied_exports_by_school ON applied_exports (uai, effective_key)",
+        _APPEND_ONLY.format(table="applied_exports", op="UPDATE"),
+        _APPEND_ONLY.format(table="applied_exports", op="DELETE"),
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -8,6 +8,7 @@ connections are kept in a small pool.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 from collections import Counter
@@ -35,6 +36,7 @@ from educonnect_core.serialization import (
     SNAPSHOT_COLUMNS,
     account_from_row,
     account_row,
+    at_key,
     audit_from_row,
     audit_row,
     delivery_from_row,
@@ -49,6 +51,7 @@ from educonnect_core.storage import (
     CODE_BITS,
     ROUTE_BITS,
     AccountQuery,
+    AppliedExport,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
@@ -175,6 +178,7 @@ class SqliteUnitOfWork:
         self.eligibility = _Eligibility(self)
         self.audit = _Audit(self)
         self.deliveries = _Deliveries(self)
+        self.exports = _Exports(self)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -734,3 +738,66 @@ class _Deliveries:
             for row in rows:
                 latest[row[0]] = delivery_from_row(row)
         return latest
+
+
+_EXPORT_COLUMNS: Final = (
+    "uai, exported_at, applied_at, effective_from, effective_key, forced, summary, journal"
+)
+
+
+def _export_row(r: AppliedExport) -> tuple[object, ...]:
+    return (
+        r.uai.value,
+        r.exported_at.isoformat(),
+        r.applied_at.isoformat(),
+        r.effective_from.isoformat(),
+        at_key(r.effective_from),
+        int(r.forced),
+        r.summary,
+        r.journal,
+    )
+
+
+def _export_from_row(row: Sequence[Any]) -> AppliedExport:
+    seq, uai, exported_at, applied_at, effective_from, forced, summary, journal = row
+    return AppliedExport(
+        uai=Uai(uai),
+        exported_at=dt.datetime.fromisoformat(exported_at),
+        applied_at=dt.datetime.fromisoformat(applied_at),
+        effective_from=dt.datetime.fromisoformat(effective_from),
+        forced=bool(forced),
+        summary=summary,
+        journal=journal,
+        seq=int(seq),
+    )
+
+
+_EXPORT_SELECT: Final = (
+    "SELECT seq, uai, exported_at, applied_at, effective_from, forced, summary, journal "
+    "FROM applied_exports"
+)
+
+
+class _Exports:
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, record: AppliedExport) -> AppliedExport:
+        cursor = self._uow.write().execute(
+            f"INSERT INTO applied_exports ({_EXPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            _export_row(record),
+        )
+        return attrs.evolve(record, seq=cursor.lastrowid)
+
+    def latest(self, uai: Uai) -> AppliedExport | None:
+        row = self._uow.conn.execute(
+            f"{_EXPORT_SELECT} WHERE uai = ? ORDER BY seq DESC LIMIT 1", (uai.value,)
+        ).fetchone()
+        return None if row is None else _export_from_row(row)
+
+    def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
+        rows = self._uow.conn.execute(
+            f"{_EXPORT_SELECT} WHERE uai = ? AND effective_key > ? ORDER BY seq",
+            (uai.value, at_key(at)),
+        )
+        return [_export_from_row(r) for r in rows]
