@@ -38,6 +38,7 @@ COMMANDS: Final[tuple[str, ...]] = (
     "diagnose",
     "actions",
     "stats",
+    "report",
 )
 
 
