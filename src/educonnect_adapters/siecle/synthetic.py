@@ -220,7 +220,8 @@ def write_responsables(
         address_id = f"A{p.personne_id}" if with_addresses else None
         chunk.append(
             f"<PERSONNE PERSONNE_ID={quoteattr(p.personne_id)}>"
-            f"{_el('LC_CIVILITE', p.civilite)}<LL_CIVILITE>Madame</LL_CIVILITE>"
+            f"{_el('LC_CIVILITE', p.civilite)}"
+            f"<LL_CIVILITE>{'Monsieur' if p.civilite == 'M.' else 'Madame'}</LL_CIVILITE>"
             f"{_el('NOM_DE_FAMILLE', p.nom)}{_el('PRENOM', p.prenom)}"
             f"{_el('TEL_PERSONNEL', p.tel_personnel)}{_el('TEL_PORTABLE', p.tel_portable)}"
             f"<ACCEPTE_SMS>1</ACCEPTE_SMS>{_el('MEL', p.mel)}"
