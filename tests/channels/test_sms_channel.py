@@ -179,6 +179,7 @@ def test_an_sms_template_cannot_show_a_password(tmp_path: Path) -> None:
         ({"payload": "to=$to&text=$text&x=$password"}, "password"),
         ({"username": "u"}, "password"),
         ({"timeout": "soon"}, "timeout"),
+        ({"url": "http://sms.example.net/send", "token": "t"}, "plain http"),
         ({"colour": "red"}, "colour"),
     ],
 )

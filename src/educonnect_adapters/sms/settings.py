@@ -87,6 +87,9 @@ class SmsSettings:
             raise _bad("password", "", "is required with a username")
         if raw.get("token") and raw.get("username"):
             raise _bad("token", "<hidden>", "give either a token or a username, not both")
+        loopback = parts.hostname in ("127.0.0.1", "::1", "localhost")
+        if (raw.get("token") or raw.get("username")) and parts.scheme == "http" and not loopback:
+            raise _bad("url", url, "refusing to send credentials over plain http: use https")
         payload = string.Template(settings.get("payload") or DEFAULT_PAYLOAD)
         if not payload.is_valid():
             raise _bad("payload", payload.template, "malformed $placeholder")
