@@ -421,13 +421,28 @@ def _channel_reports(channel: Channel, batch: Sequence[Notification]) -> list[De
         answered = channel.deliver(batch)
     except Exception as exc:  # a channel error must not stop the caller's batch
         reason = f"erreur du canal {channel.name} : {type(exc).__name__}: {exc}"
-        return [DeliveryReport.failed(n.account_id, reason) for n in batch]
+        return [_redacted(DeliveryReport.failed(n.account_id, reason), batch) for n in batch]
     by_account = {r.account_id: r for r in answered}
     return [
-        by_account.get(n.account_id)
-        or DeliveryReport.failed(n.account_id, f"le canal {channel.name} n'a rien rapporté")
+        _redacted(by_account[n.account_id], batch)
+        if n.account_id in by_account
+        else DeliveryReport.failed(n.account_id, f"le canal {channel.name} n'a rien rapporté")
         for n in batch
     ]
+
+
+def _redacted(report: DeliveryReport, batch: Sequence[Notification]) -> DeliveryReport:
+    """The report without any clear password of the batch (reasons and references
+    are stored; a channel breaking its contract must not leak one)."""
+    reason, reference = report.reason, report.reference
+    for notification in batch:
+        secret = notification.password
+        if secret and ((reason and secret in reason) or (reference and secret in reference)):
+            reason = reason.replace(secret, "********") if reason else reason
+            reference = reference.replace(secret, "********") if reference else reference
+    if (reason, reference) == (report.reason, report.reference):
+        return report
+    return attrs.evolve(report, reason=reason, reference=reference)
 
 
 def deliver_batch(

@@ -260,3 +260,14 @@ def test_history_goes_to_the_store_deliveries_log() -> None:
     assert [(r.channel, r.delivered, r.reason) for r in history] == [
         ("fake", False, "refusé par le serveur")
     ]
+
+
+def test_a_password_in_a_channel_error_is_redacted() -> None:
+    class Leaky(ScriptedChannel):
+        def deliver(self, batch: Sequence[Notification]) -> list[DeliveryReport]:
+            raise RuntimeError(f"payload rejected: {batch[1].password}")
+
+    clock = FixedClock(dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC))
+    result = deliver_batch(Leaky(), [eleve(1), eleve(2)], clock=clock)
+    assert all("Secret2xyz" not in (r.reason or "") for r in result.records)
+    assert "payload rejected: ********" in (result.records[0].reason or "")
