@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from educonnect_adapters.memory import MemoryStore
 from educonnect_core.accounts import Account
 from educonnect_core.actions import Action, Outcome
+from educonnect_core.audit import Outcome as AuditOutcome
 from educonnect_core.errors import EduconnectError
 from educonnect_core.permissions import Actor
 from educonnect_core.routes import Route
@@ -121,20 +122,31 @@ def test_every_call_is_audited_once_and_refusals_change_nothing(
 
 @attrs.define
 class _RacingAccounts:
-    """Accounts whose ``get`` of the victim lets someone else change it first."""
+    """Accounts whose ``get`` of the victim lets someone else change it first,
+    or, with ``steal``, whose first free identifier is taken by ``steal`` meanwhile."""
 
     inner: Any
     race: _Race
 
     def get(self, account_id: str) -> Account:
         account: Account = self.inner.get(account_id)
-        if account_id == self.race.victim and not self.race.fired:
+        if account_id == self.race.victim and not self.race.fired and not self.race.steal:
             self.race.fired = True
             with self.race.store.unit_of_work() as other:
                 current = other.accounts.get(account_id)
                 other.accounts.update(attrs.evolve(current, has_aten_credentials=True))
                 other.commit()
         return account
+
+    def identifier_taken(self, identifier: str) -> bool:
+        taken: bool = self.inner.identifier_taken(identifier)
+        if not taken and self.race.steal and not self.race.fired:
+            self.race.fired = True
+            with self.race.store.unit_of_work() as other:
+                thief = other.accounts.get(self.race.steal)
+                other.accounts.update(attrs.evolve(thief, identifier=identifier))
+                other.commit()
+        return taken
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -144,6 +156,7 @@ class _RacingAccounts:
 class _Race:
     store: Store
     victim: str
+    steal: str | None = None
     fired: bool = False
 
 
@@ -200,3 +213,21 @@ def test_a_bulk_run_reports_an_account_changed_meanwhile(world: World) -> None:
     assert world.audit(ZOE)[-1].reason == CONCURRENT
     again = world.service.bulk(chef, Action.DEACTIVATE, ids)
     assert [r.outcome for r in again.results] == [Outcome.CHANGE, Outcome.UNCHANGED]
+
+
+def test_an_identifier_taken_meanwhile_is_probed_again(world: World) -> None:
+    chef = SESSIONS[0]
+    racing = AdministrationService(
+        _RacingStore(_Race(world.store, ZOE, steal=LUCAS)),
+        world.clock,
+        SeededRandom(3),
+        scrypt=FAST,
+    )
+    issued = racing.notify(chef, ZOE).notification
+    assert issued is not None
+    stolen = world.get(LUCAS).identifier
+    assert stolen is not None
+    assert stolen.startswith("z.martin")
+    assert issued.identifier != stolen
+    assert world.get(ZOE).identifier == issued.identifier
+    assert [e.outcome for e in world.audit(ZOE)] == [AuditOutcome.ALLOWED]
