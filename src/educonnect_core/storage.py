@@ -269,9 +269,9 @@ class Statistics:
 
     ``by_division_state`` counts an account once per class of its snapshot (a
     responsable with children in two classes counts in both); ``by_route`` counts
-    activated accounts by the route used; ``blocked_by_code`` counts accounts
-    whose snapshot carries the code on some route; ``blocked`` counts accounts
-    with no open route.
+    accounts by the route recorded when they were activated (``Account.route``);
+    ``blocked_by_code`` counts accounts whose snapshot carries the code on some
+    route; ``blocked`` counts accounts with no open route.
     """
 
     total: int

@@ -289,7 +289,7 @@ class _Accounts:
                 continue
             total += 1
             by_profile_state[account.profile, account.state] += 1
-            if account.route is not None and account.activated_at is not None:
+            if account.route is not None:
                 by_route[account.route] += 1
             snapshot = self._t.snapshots.get(account.account_id)
             if snapshot is None:

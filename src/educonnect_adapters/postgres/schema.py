@@ -76,7 +76,12 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         snapshot_at text
     );
     CREATE INDEX accounts_by_school ON accounts (uai, profile, state);
-    CREATE INDEX accounts_by_division ON accounts (division, state);
+    CREATE INDEX accounts_by_division ON accounts (uai, division, state);
+    CREATE INDEX accounts_more_divisions ON accounts (uai, more_divisions, state)
+        WHERE more_divisions IS NOT NULL;
+    CREATE INDEX accounts_by_route ON accounts (uai, route) WHERE route IS NOT NULL;
+    CREATE INDEX accounts_by_masks ON accounts (uai, blocker_mask, eligible_mask)
+        WHERE blocker_mask IS NOT NULL;
     CREATE TABLE audit (
         seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         event_id text,

@@ -362,46 +362,51 @@ class _Accounts:
         return 0 if found is None else int(found[0])
 
     def statistics(self, uai: Uai | None = None) -> Statistics:
+        # Every query groups by uai first, so that it streams over a covering index in
+        # order (no sort), for one school or for the whole store; Python adds up.
         conn = self._uow.conn
         scope, params = ("uai = %s", (uai.value,)) if uai is not None else ("true", ())
-        total = 0
-        by_ps: dict[tuple[Profile, AccountState], int] = {}
-        for profile, state, n in conn.execute(
-            f"SELECT profile, state, count(*) FROM accounts WHERE {scope} GROUP BY 1, 2", params
+        by_ps: Counter[tuple[Profile, AccountState]] = Counter()
+        for _, profile, state, n in conn.execute(
+            f"SELECT uai, profile, state, count(*) FROM accounts WHERE {scope} GROUP BY 1, 2, 3",
+            params,
         ):
-            by_ps[Profile(profile), AccountState(state)] = n
-            total += n
+            by_ps[Profile(profile), AccountState(state)] += n
         by_ds: Counter[tuple[str, AccountState]] = Counter()
-        for division, state, n in conn.execute(
-            f"SELECT division, state, count(*) FROM accounts WHERE {scope} "
-            "AND division IS NOT NULL GROUP BY 1, 2 "
-            "UNION ALL SELECT j.value, a.state, count(*) FROM accounts a, "
-            f"json_array_elements_text(a.more_divisions::json) j(value) "
-            f"WHERE {scope.replace('uai', 'a.uai')} AND a.more_divisions IS NOT NULL "
-            "GROUP BY 1, 2",
-            params * 2,
+        for _, division, state, n in conn.execute(
+            "SELECT uai, division, state, count(*) FROM accounts "
+            f"WHERE {scope} AND division IS NOT NULL GROUP BY 1, 2, 3",
+            params,
         ):
             by_ds[division, AccountState(state)] += n
-        by_route = {
-            Route(route): n
-            for route, n in conn.execute(
-                f"SELECT route, count(*) FROM accounts WHERE {scope} AND route IS NOT NULL "
-                "AND activated_at IS NOT NULL GROUP BY 1",
-                params,
-            )
-        }
+        for division, state, n in conn.execute(
+            "SELECT j.value, a.state, count(*) FROM accounts a, "
+            "json_array_elements_text(a.more_divisions::json) j(value) "
+            f"WHERE {scope.replace('uai', 'a.uai')} AND a.more_divisions IS NOT NULL "
+            "GROUP BY 1, 2",
+            params,
+        ):
+            by_ds[division, AccountState(state)] += n
+        by_route: Counter[Route] = Counter()
+        for _, route, n in conn.execute(
+            "SELECT uai, route, count(*) FROM accounts "
+            f"WHERE {scope} AND route IS NOT NULL GROUP BY 1, 2",
+            params,
+        ):
+            by_route[Route(route)] += n
         by_code: Counter[BlockerCode] = Counter()
         blocked = 0
-        for mask, closed, n in conn.execute(
-            f"SELECT blocker_mask, eligible_mask = 0, count(*) FROM accounts WHERE {scope} "
-            "AND blocker_mask IS NOT NULL GROUP BY 1, 2",
+        for _, mask, eligible, n in conn.execute(
+            "SELECT uai, blocker_mask, eligible_mask, count(*) FROM accounts "
+            f"WHERE {scope} AND blocker_mask IS NOT NULL GROUP BY 1, 2, 3",
             params,
         ):
             for code, bit in CODE_BITS.items():
                 if mask & bit:
                     by_code[code] += n
-            blocked += n if closed else 0
-        return Statistics(total, by_ps, dict(by_ds), by_route, dict(by_code), blocked)
+            blocked += n if eligible == 0 else 0
+        total = sum(by_ps.values())
+        return Statistics(total, dict(by_ps), dict(by_ds), dict(by_route), dict(by_code), blocked)
 
 
 def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:

@@ -72,7 +72,13 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             snapshot_at TEXT
         )""",
         "CREATE INDEX accounts_by_school ON accounts (uai, profile, state)",
-        "CREATE INDEX accounts_by_division ON accounts (division, state)",
+        # statistics: each GROUP BY (uai, …) streams over one covering index, in order
+        "CREATE INDEX accounts_by_division ON accounts (uai, division, state)",
+        "CREATE INDEX accounts_more_divisions ON accounts (uai, more_divisions, state) "
+        "WHERE more_divisions IS NOT NULL",
+        "CREATE INDEX accounts_by_route ON accounts (uai, route) WHERE route IS NOT NULL",
+        "CREATE INDEX accounts_by_masks ON accounts (uai, blocker_mask, eligible_mask) "
+        "WHERE blocker_mask IS NOT NULL",
         """CREATE TABLE audit (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             event_id TEXT NOT NULL,

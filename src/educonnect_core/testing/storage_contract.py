@@ -259,7 +259,7 @@ def reference_statistics(
     blocked = 0
     for account in accounts:
         by_ps[account.profile, account.state] += 1
-        if account.route is not None and account.activated_at is not None:
+        if account.route is not None:
             by_route[account.route] += 1
         snapshot = snapshots.get(account.account_id)
         if snapshot is None:
