@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final, Self
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ import attrs
 from . import audit
 from .accounts import Account, ProvisionalCredential
 from .actions import Action, Decision, Outcome, decide
+from .activation import AccountHolder, ActivationReport, check_activation
 from .channels import NotificationKind
 from .credentials import (
     DEFAULT_SCRYPT,
@@ -40,7 +41,6 @@ from .credentials import (
     hash_password,
     make_identifier,
     new_password,
-    verify_password,
 )
 from .errors import (
     ActionRefused,
@@ -49,13 +49,12 @@ from .errors import (
     NotFound,
     PermissionDenied,
 )
-from .people import Eleve, Profile, StudentStatus
+from .people import Profile, StudentStatus
 from .permissions import AccessContext, Actor, authorize, authorize_request
 from .ports import Clock, RandomSource
-from .routes import Route
 from .states import AccountState, Event
 from .storage import AccountQuery, IdentifierTaken, Store, UnitOfWork
-from .values import BirthDate, EmailAddress, MobilePhone, PersonName, Uai
+from .values import Uai
 
 __all__ = [
     "BULK_ACTIONS",
@@ -128,30 +127,6 @@ class Session:
 
     actor: Actor
     access: AccessContext
-
-
-def _dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
-    return tuple(value)
-
-
-@attrs.frozen
-class ActivationReport:
-    """An activation as the identity provider reports it.
-
-    ``birth_dates`` are those the user confirmed (their own for an élève, their
-    children's for a responsable); ``password`` the provisional password typed
-    (provisional routes; never stored, hidden from ``repr``); ``mobile`` and
-    ``name`` what SMS and FranceConnect matched; ``email`` the address given at
-    first login (required of a responsable on a provisional route).
-    """
-
-    account_id: str
-    route: Route
-    birth_dates: tuple[dt.date, ...] = attrs.field(converter=_dates)
-    password: str | None = attrs.field(default=None, repr=False)
-    mobile: MobilePhone | None = None
-    name: PersonName | None = None
-    email: EmailAddress | None = None
 
 
 @attrs.frozen
@@ -240,25 +215,6 @@ class BulkResult:
     @property
     def notifications(self) -> tuple[IssuedCredential, ...]:
         return tuple(r.notification for r in self.results if r.notification is not None)
-
-
-@attrs.frozen
-class _Recipient:
-    name: PersonName
-    division: str | None
-    children: tuple[PersonName, ...]
-    email: EmailAddress | None
-    mobile: MobilePhone | None
-    civilite: str | None
-    birth_dates: tuple[BirthDate | None, ...]
-
-
-def _valid_email(value: object) -> EmailAddress | None:
-    return value if isinstance(value, EmailAddress) else None
-
-
-def _valid_mobile(value: object) -> MobilePhone | None:
-    return value if isinstance(value, MobilePhone) else None
 
 
 class AdministrationService:
@@ -550,7 +506,7 @@ class AdministrationService:
                 uow.commit()
                 raise NotFound(f"no account {account_id!r}") from None
             decision = decide(action, account, now.date(), route=report.route if report else None)
-            recipient: _Recipient | None = None
+            recipient: AccountHolder | None = None
             if decision.outcome is Outcome.CHANGE and action in _NEEDS_PERSON:
                 try:
                     recipient = self._recipient(uow, account)
@@ -608,7 +564,7 @@ class AdministrationService:
         self,
         uow: UnitOfWork,
         account: Account,
-        recipient: _Recipient | None,
+        recipient: AccountHolder | None,
         action: Action,
         now: dt.datetime,
         reason: str | None,
@@ -660,7 +616,7 @@ class AdministrationService:
     def _issued(
         self,
         account: Account,
-        recipient: _Recipient,
+        recipient: AccountHolder,
         kind: NotificationKind,
         document_date: dt.date | None,
         valid_until: dt.date | None,
@@ -684,12 +640,12 @@ class AdministrationService:
             civilite=recipient.civilite,
         )
 
-    def _recipient(self, uow: UnitOfWork, account: Account) -> _Recipient:
+    def _recipient(self, uow: UnitOfWork, account: Account) -> AccountHolder:
         """The person behind the account, from the stored source data."""
         try:
             if account.profile is Profile.ELEVE:
                 eleve = uow.people.get_eleve(account.uai, account.siecle_id)
-                return self._eleve_recipient(eleve)
+                return AccountHolder.of_eleve(eleve)
             responsable = uow.people.get_responsable(account.uai, account.siecle_id)
         except NotFound:
             raise _MissingPerson from None
@@ -698,28 +654,7 @@ class AdministrationService:
             for c in uow.people.children(account.uai, account.siecle_id)
             if c.link.legal and c.eleve.status is StudentStatus.CURRENT
         ]
-        children.sort(key=lambda e: (e.name.folded(), e.eleve_id))
-        return _Recipient(
-            name=responsable.name,
-            division=None,
-            children=tuple(e.name for e in children),
-            email=_valid_email(responsable.email),
-            mobile=_valid_mobile(responsable.mobile),
-            civilite=responsable.civilite,
-            birth_dates=tuple(_birth_date(e) for e in children),
-        )
-
-    @staticmethod
-    def _eleve_recipient(eleve: Eleve) -> _Recipient:
-        return _Recipient(
-            name=eleve.name,
-            division=eleve.division,
-            children=(),
-            email=_valid_email(eleve.email),
-            mobile=_valid_mobile(eleve.mobile),
-            civilite=None,
-            birth_dates=(_birth_date(eleve),),
-        )
+        return AccountHolder.of_responsable(responsable, children)
 
     def _audit(
         self,
@@ -788,122 +723,14 @@ _NO_SOURCE_FR: Final = (
 )
 
 
-def _birth_date(eleve: Eleve) -> BirthDate | None:
-    return eleve.birth_date if isinstance(eleve.birth_date, BirthDate) else None
-
-
 def _check_activation(
-    account: Account, recipient: _Recipient, report: ActivationReport, decision: Decision
+    account: Account, holder: AccountHolder, report: ActivationReport, decision: Decision
 ) -> Decision:
-    """The route's checks; the first failing one refuses the activation."""
-    for check in _ROUTE_CHECKS:
-        failure = check(account, recipient, report)
-        if failure is not None:
-            return _refuse(decision, *failure)
-    return decision
+    failure = check_activation(account, holder, report)
+    return decision if failure is None else _refuse(decision, *failure)
 
 
 def _refuse(decision: Decision, code: str, reason_fr: str) -> Decision:
     return attrs.evolve(
         decision, outcome=Outcome.REFUSED, target=decision.state, code=code, reason_fr=reason_fr
     )
-
-
-_Failure = tuple[str, str] | None
-_Check = Callable[[Account, _Recipient, ActivationReport], _Failure]
-
-
-def _check_profile(account: Account, recipient: _Recipient, report: ActivationReport) -> _Failure:
-    if account.profile not in report.route.profiles:
-        return (
-            "route_not_open_to_profile",
-            f"Le parcours « {report.route.label_fr} » n'est pas ouvert aux comptes "
-            f"{account.profile.value}.",
-        )
-    return None
-
-
-def _check_birth_dates(
-    account: Account, recipient: _Recipient, report: ActivationReport
-) -> _Failure:
-    known = recipient.birth_dates
-    if not known:
-        return (
-            "no_child",
-            "Aucun élève scolarisé n'est rattaché à ce responsable comme représentant "
-            "légal dans SIECLE : vérifiez les liens dans SIECLE.",
-        )
-    if any(d is None for d in known):
-        return (
-            "birth_date_unusable",
-            "La date de naissance de l'élève est absente ou invalide dans SIECLE : "
-            "corrigez-la dans SIECLE (prise en compte le lendemain matin).",
-        )
-    expected = sorted(d.value for d in known if d is not None)
-    if sorted(report.birth_dates) != expected:
-        return (
-            "birth_date_mismatch",
-            "La date de naissance confirmée ne correspond pas à celle de SIECLE : "
-            "vérifiez-la dans SIECLE (une correction est prise en compte le lendemain matin).",
-        )
-    return None
-
-
-def _check_identity(account: Account, recipient: _Recipient, report: ActivationReport) -> _Failure:
-    if report.route not in (Route.FRANCECONNECT, Route.SMS_SELF_REGISTRATION):
-        return None
-    if recipient.mobile is None:
-        return (
-            "mobile_missing",
-            "Aucun téléphone portable valide n'est connu dans SIECLE pour ce responsable : "
-            "saisissez-le dans SIECLE (pris en compte le lendemain matin).",
-        )
-    if report.mobile != recipient.mobile:
-        return (
-            "mobile_mismatch",
-            "Le téléphone portable utilisé n'est pas celui connu dans SIECLE.",
-        )
-    if (
-        not recipient.name.complete
-        or report.name is None
-        or report.name.folded() != recipient.name.folded()
-    ):
-        return (
-            "name_mismatch",
-            "Le nom et le prénom ne correspondent pas à ceux connus dans SIECLE.",
-        )
-    return None
-
-
-def _check_provisional(
-    account: Account, recipient: _Recipient, report: ActivationReport
-) -> _Failure:
-    if not report.route.provisional:
-        return None
-    credential = account.credential
-    if credential is None or report.password is None:
-        return ("wrong_password", "Le mot de passe provisoire saisi est incorrect.")
-    if not verify_password(report.password, credential.password_hash):
-        return ("wrong_password", "Le mot de passe provisoire saisi est incorrect.")
-    if account.profile is Profile.RESPONSABLE and report.email is None:
-        return (
-            "email_required",
-            "Un responsable doit saisir et confirmer son adresse électronique à la "
-            "première connexion.",
-        )
-    return None
-
-
-def _check_aten(account: Account, recipient: _Recipient, report: ActivationReport) -> _Failure:
-    if report.route is Route.ATEN_TRANSITION and not account.has_aten_credentials:
-        return ("no_aten_account", "Ce compte n'a pas d'ancien compte ATEN.")
-    return None
-
-
-_ROUTE_CHECKS: Final[tuple[_Check, ...]] = (
-    _check_profile,
-    _check_aten,
-    _check_identity,
-    _check_provisional,
-    _check_birth_dates,
-)
