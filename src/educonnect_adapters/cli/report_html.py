@@ -386,6 +386,8 @@ def render(
     """The whole page."""
     w = _WORDS["en" if lang == "en" else "fr"]
     school = figures.school
+    if school is None:
+        raise ValueError("render: the report is about one school, figures.school is None")
     name = f" — {school.name}" if school.name else ""
     when = generated_at.astimezone(ZoneInfo(tz))
     people = len({f.account_id for fixes in by_class.values() for f in fixes})

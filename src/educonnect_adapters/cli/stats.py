@@ -56,7 +56,8 @@ class ClassFigures:
 class Figures:
     """Everything ``stats`` prints and ``report`` draws."""
 
-    school: School
+    #: ``None`` for the figures of every school of the store
+    school: School | None
     statistics: Statistics
     classes: tuple[ClassFigures, ...]
     #: accounts still to activate (not activated, notified) with no open route
@@ -83,15 +84,17 @@ class Figures:
         return sum(self.statistics.by_profile_state.get((profile, s), 0) for s in ACTIVATED)
 
 
-def gather(uow: UnitOfWork, school: School) -> Figures:
-    """The figures of ``school``, from the store's statistics and counts."""
-    stats = uow.accounts.statistics(school.uai)
+def gather(uow: UnitOfWork, school: School | None) -> Figures:
+    """The figures of ``school`` (``None``: every school of the store), from the
+    store's statistics and counts."""
+    uai = school.uai if school is not None else None
+    stats = uow.accounts.statistics(uai)
     per_class: dict[str, dict[AccountState, int]] = {}
     for (division, state), n in stats.by_division_state.items():
         per_class.setdefault(division, {})[state] = n
     classes = tuple(ClassFigures(d, per_class[d]) for d in sorted(per_class, key=_class_key))
     blocked = sum(
-        uow.accounts.count(AccountQuery(uai=school.uai, state=s, blocked=True, limit=None))
+        uow.accounts.count(AccountQuery(uai=uai, state=s, blocked=True, limit=None))
         for s in TO_ACTIVATE
     )
     return Figures(school, stats, classes, blocked)
@@ -107,6 +110,11 @@ def register(sub: Any) -> None:
         help="statistiques de l'établissement / school statistics",
         description="Counts by profile and state, by class, by route and by blocker code.",
     )
+    parser.add_argument(
+        "--all-schools",
+        action="store_true",
+        help="every school of the store together (an académie's store)",
+    )
     add_common_options(parser)
     parser.set_defaults(handler=run)
 
@@ -114,7 +122,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = load(args)
     with open_store(settings) as store, store.unit_of_work() as uow:
-        figures = gather(uow, school_of(uow, settings))
+        school = None if args.all_schools else school_of(uow, settings)
+        figures = gather(uow, school)
     if settings.json:
         print_json(as_json(figures))
     else:
@@ -124,9 +133,10 @@ def run(args: argparse.Namespace) -> int:
 
 def as_json(figures: Figures) -> dict[str, object]:
     stats = figures.statistics
+    school = figures.school
     return {
-        "uai": str(figures.school.uai),
-        "school_year": figures.school.school_year,
+        "uai": str(school.uai) if school else None,
+        "school_year": school.school_year if school else None,
         "total": stats.total,
         "by_profile_state": {
             p.value: {s.value: stats.by_profile_state.get((p, s), 0) for s in AccountState}
@@ -163,8 +173,11 @@ def print_figures(settings: Settings, figures: Figures) -> None:
 
     stats = figures.statistics
     school = figures.school
-    name = f" — {school.name}" if school.name else ""
-    print(t("Établissement", "School") + f" {school.uai}{name} ({school.school_year})")
+    if school is None:
+        print(t("Tous les établissements du magasin", "Every school of the store"))
+    else:
+        name = f" — {school.name}" if school.name else ""
+        print(t("Établissement", "School") + f" {school.uai}{name} ({school.school_year})")
     print(t(f"Comptes : {stats.total}", f"Accounts: {stats.total}"))
     print()
     print(t("Comptes par profil et état", "Accounts by profile and state"))

@@ -1,0 +1,51 @@
+"""``educonnect stats``: the store's figures, as text and JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cli_run import Run
+
+pytestmark = pytest.mark.usefixtures("imported")
+
+
+def test_stats_json_figures(cli: Run) -> None:
+    result = cli("stats", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["total"] == 7
+    assert data["by_profile_state"]["eleve"]["not_activated"] == 4
+    assert data["by_profile_state"]["responsable"]["not_activated"] == 3
+    classes = {c["division"]: c for c in data["classes"]}
+    assert set(classes) == {"3A", "3B", "6C"}
+    assert classes["3A"]["total"] == 4  # Zoé, Lucas, Claire, Jean
+    assert classes["3A"]["activation_rate"] == 0.0
+    blockers = {b["code"]: b for b in data["blockers"]}
+    assert blockers["INVALID_BIRTH_DATE"]["accounts"] == 2  # Inès and Paul
+    assert blockers["MISSING_MOBILE"]["remedy_fr"].startswith("Saisir le téléphone")
+    assert "ROUTE_NOT_FOR_PROFILE" not in blockers  # nothing to fix
+    assert data["blocked_to_activate"] == 2
+    assert set(data["activated_by_route"]) == {
+        "franceconnect",
+        "sms_self_registration",
+        "provisional_paper",
+        "provisional_email",
+        "aten_transition",
+    }
+
+
+def test_stats_text_follows_notifications(cli: Run) -> None:
+    assert cli("notify", "--class", "3A", "--profile", "eleve").code == 0
+    result = cli("stats")
+    assert result.code == 0, result.err
+    assert "Comptes par profil et état" in result.out
+    assert "Taux d'activation par classe" in result.out
+    data = json.loads(cli("stats", "--json").out)
+    assert data["by_profile_state"]["eleve"]["notified"] == 2
+
+
+def test_stats_in_english(cli: Run) -> None:
+    result = cli("stats", "--lang", "en")
+    assert "Activation rate by class" in result.out
+    assert "Blockers by code" in result.out
