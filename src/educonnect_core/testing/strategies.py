@@ -769,9 +769,9 @@ def provisional_credentials(
     )
     return st.builds(
         ProvisionalCredential.issue,
-        password_hash=st.binary(min_size=8, max_size=8).map(lambda b: "fake$" + b.hex()),
+        password_hash=_FAKE_HASHES,
         document_date=dates,
-        channel=st.sampled_from(("paper", "email")),
+        channel=_CHANNELS,
     )
 
 
@@ -847,11 +847,19 @@ def _account_strategy(
 def _try(draw: st.DrawFn, account: Account, event: Event, at: dt.datetime) -> Account:
     """Apply ``event`` with drawn arguments; an event the machine refuses is skipped."""
     route = draw(st.sampled_from(Route.for_profile(account.profile)))
-    credential = draw(provisional_credentials(document_date=at.date()))
+    credential = _credential_on(draw, at.date())
     try:
         return account.apply(event, at, route=route, credential=credential, reason=draw(_REASONS))
     except ActionRefused:
         return account
+
+
+_FAKE_HASHES = st.binary(min_size=8, max_size=8).map(lambda b: "fake$" + b.hex())
+_CHANNELS = st.sampled_from(("paper", "email"))
+
+
+def _credential_on(draw: st.DrawFn, day: dt.date) -> ProvisionalCredential:
+    return ProvisionalCredential.issue(draw(_FAKE_HASHES), day, channel=draw(_CHANNELS))
 
 
 _REASONS = st.sampled_from(("student_left", "not_legal_representative", "school_decision"))
@@ -861,7 +869,7 @@ def _steer(draw: st.DrawFn, account: Account, target: AccountState, at: dt.datet
     """One legal event that brings ``account`` closer to ``target``."""
     s = AccountState
     current = account.state
-    credential = draw(provisional_credentials(document_date=at.date()))
+    credential = _credential_on(draw, at.date())
     if target is s.DEACTIVATED:
         return account.apply(Event.DEACTIVATE, at, reason=draw(_REASONS))
     if current is s.DEACTIVATED:
