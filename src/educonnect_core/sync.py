@@ -1,0 +1,812 @@
+"""Nightly synchronisation: apply a school's export to the account store.
+
+:func:`synchronise` compares an export (from any
+:class:`~educonnect_core.ports.ExportReader`: SIECLE or ONDE) with what the
+store holds and, in one unit of work:
+
+* stores the new and changed students, responsables and links, and removes the
+  links the export no longer has (links follow the export; people are never
+  deleted);
+* opens a (not activated) account for every new current student and every new
+  legal representative of a current student;
+* deactivates, through the state machine, the account of a student who left or
+  is absent from the export, and of a person who is no longer the legal
+  representative of a current student; reactivates such an account when the
+  person comes back. Only accounts the synchronisation itself deactivated
+  (reason ``sync:…``) are reactivated: a school's decision stands;
+* recomputes the eligibility snapshots of the accounts touched;
+* records the applied export (:class:`~educonnect_core.storage.AppliedExport`)
+  with the values it replaced.
+
+Source data changes never touch an account's state or credentials. Applying the
+same export twice writes nothing the second time. An export older than the last
+one applied is refused (:class:`ExportOutOfOrder`) unless forced.
+
+The data of an export take effect the next morning after its export time
+(:class:`~educonnect_core.schedule.RefreshSchedule`); :func:`eligibility_at`
+answers with the data in effect at the time asked, by undoing the journals of
+exports not yet in effect. See ``docs/sync.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Final
+
+import attrs
+
+from .accounts import Account
+from .changeset import (
+    AccountChange,
+    AccountChangeKind,
+    Changeset,
+    FieldChange,
+    LinkChange,
+    RecordChange,
+    causes_of,
+)
+from .eligibility import Child, Eligibility, EvaluationContext, evaluate
+from .errors import EduconnectError, InvalidValue, NotFound
+from .findings import Finding, Severity
+from .people import Eleve, Link, Profile, Responsable, School
+from .ports import ExportReader
+from .routes import Route
+from .schedule import RefreshSchedule
+from .serialization import dumps, loads
+from .states import AccountState, Event
+from .storage import AppliedExport, EligibilitySnapshot, Store, UnitOfWork
+from .values import Invalid, Uai
+
+__all__ = [
+    "REASON_ABSENT",
+    "REASON_NOT_LEGAL",
+    "REASON_STUDENT_LEFT",
+    "SYNC_REASON_PREFIX",
+    "Export",
+    "ExportOutOfOrder",
+    "SourceView",
+    "SyncOptions",
+    "eligibility_at",
+    "synchronise",
+]
+
+#: deactivation reasons written by the synchronisation (and only those are undone)
+SYNC_REASON_PREFIX: Final = "sync:"
+REASON_STUDENT_LEFT: Final = "sync:student_left"
+REASON_ABSENT: Final = "sync:absent_from_export"
+REASON_NOT_LEGAL: Final = "sync:no_current_legal_child"
+
+_REASON_FR: Final = {
+    REASON_STUDENT_LEFT: "élève parti",
+    REASON_ABSENT: "absent de l'export",
+    REASON_NOT_LEGAL: "plus représentant légal d'un élève scolarisé",
+}
+
+LinkKey = tuple[str, str]
+
+
+class ExportOutOfOrder(EduconnectError, ValueError):
+    """The export is older than the last one applied to the school."""
+
+    def __init__(self, uai: Uai, exported_at: dt.datetime, last: dt.datetime) -> None:
+        self.uai = uai
+        self.exported_at = exported_at
+        self.last = last
+        super().__init__(
+            f"{uai}: export of {exported_at.isoformat()} is older than the last one applied "
+            f"({last.isoformat()}); refused (force it to apply anyway)"
+        )
+
+
+@attrs.frozen
+class Export:
+    """One school's export, read whole: records by id, links by (eleve, personne).
+
+    :meth:`read` keeps the last of duplicate ids and skips links to unknown
+    people, reporting both as findings (nothing is dropped silently).
+    """
+
+    school: School
+    eleves: Mapping[str, Eleve]
+    responsables: Mapping[str, Responsable]
+    links: Mapping[LinkKey, Link]
+    findings: tuple[Finding, ...] = ()
+
+    @classmethod
+    def read(cls, reader: ExportReader) -> Export:
+        school = reader.school
+        eleves = list(reader.eleves())
+        responsables = list(reader.responsables())
+        links = list(reader.links())
+        return cls.of(school, eleves, responsables, links, findings=reader.findings)
+
+    @classmethod
+    def of(
+        cls,
+        school: School,
+        eleves: Iterable[Eleve],
+        responsables: Iterable[Responsable],
+        links: Iterable[Link],
+        *,
+        findings: Sequence[Finding] = (),
+    ) -> Export:
+        found = list(findings)
+        by_eleve: dict[str, Eleve] = {}
+        for eleve in eleves:
+            if eleve.eleve_id in by_eleve:
+                found.append(_duplicate("ELEVE", eleve.eleve_id))
+            by_eleve[eleve.eleve_id] = eleve
+        by_personne: dict[str, Responsable] = {}
+        for responsable in responsables:
+            if responsable.personne_id in by_personne:
+                found.append(_duplicate("RESPONSABLE", responsable.personne_id))
+            by_personne[responsable.personne_id] = responsable
+        by_key: dict[LinkKey, Link] = {}
+        for link in links:
+            missing = [
+                what
+                for what, known in (
+                    (f"eleve {link.eleve_id!r}", link.eleve_id in by_eleve),
+                    (f"responsable {link.personne_id!r}", link.personne_id in by_personne),
+                )
+                if not known
+            ]
+            if missing:
+                found.append(
+                    Finding(
+                        code="SYNC_LINK_SKIPPED",
+                        severity=Severity.ERROR,
+                        message=f"link {link.eleve_id}–{link.personne_id} skipped: unknown "
+                        + " and ".join(missing),
+                        siecle_id=link.personne_id,
+                    )
+                )
+                continue
+            by_key[link.eleve_id, link.personne_id] = link
+        return cls(school, by_eleve, by_personne, by_key, tuple(found))
+
+    def reader(self) -> ExportReader:
+        """This export as an :class:`~educonnect_core.ports.ExportReader` (read again)."""
+        return _Replay(self)
+
+
+@attrs.frozen
+class _Replay:
+    export: Export
+
+    @property
+    def school(self) -> School:
+        return self.export.school
+
+    def eleves(self) -> Iterator[Eleve]:
+        return iter(self.export.eleves.values())
+
+    def responsables(self) -> Iterator[Responsable]:
+        return iter(self.export.responsables.values())
+
+    def links(self) -> Iterator[Link]:
+        return iter(self.export.links.values())
+
+    @property
+    def findings(self) -> Sequence[Finding]:
+        return self.export.findings
+
+
+def _duplicate(what: str, siecle_id: str) -> Finding:
+    return Finding(
+        code=f"SYNC_DUPLICATE_{what}",
+        severity=Severity.WARNING,
+        message=f"{what.lower()} {siecle_id!r} appears twice; the last record is kept",
+        siecle_id=siecle_id,
+    )
+
+
+@attrs.frozen
+class SyncOptions:
+    """``force``: apply an export older than the last one; ``dry_run``: compute
+    the changeset, write nothing; ``exported_at``: the export time when the
+    export does not carry one (aware datetime)."""
+
+    schedule: RefreshSchedule = RefreshSchedule()
+    force: bool = False
+    dry_run: bool = False
+    exported_at: dt.datetime | None = None
+
+
+# --------------------------------------------------------------------------- journal
+
+
+@attrs.frozen
+class _LinkBefore:
+    eleve_id: str
+    personne_id: str
+    link: Link | None
+
+
+@attrs.frozen
+class _Journal:
+    """The values an applied export replaced (``None``: there was none)."""
+
+    eleves: dict[str, Eleve | None] = attrs.Factory(dict)
+    responsables: dict[str, Responsable | None] = attrs.Factory(dict)
+    links: list[_LinkBefore] = attrs.Factory(list)
+    accounts: dict[str, Account | None] = attrs.Factory(dict)
+
+
+# --------------------------------------------------------------------------- diffs
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Invalid):
+        return f"{value.raw} (invalide)"
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if hasattr(value, "value") and not hasattr(value, "e164"):
+        inner = value.value
+        if isinstance(inner, dt.date):
+            return inner.strftime("%d/%m/%Y")
+        return str(inner)
+    return str(value)
+
+
+def _fields(record: Eleve | Responsable | None) -> dict[str, object]:
+    if record is None:
+        return {}
+    values: dict[str, object] = {"last_name": record.name.last, "first_name": record.name.first}
+    if isinstance(record, Eleve):
+        values.update(
+            birth_date=record.birth_date,
+            ine=record.ine,
+            division=record.division,
+            mef=record.mef,
+            status=record.status,
+            left_on=record.left_on,
+            email=record.email,
+            mobile=record.mobile,
+        )
+    else:
+        values.update(civilite=record.civilite, mobile=record.mobile, email=record.email)
+    return values
+
+
+def field_changes(
+    old: Eleve | Responsable | None, new: Eleve | Responsable
+) -> tuple[FieldChange, ...]:
+    """Field by field, what differs between two versions of a record."""
+    before, after = _fields(old), _fields(new)
+    changes = []
+    for name, value in after.items():
+        previous = before.get(name)
+        if previous != value and (old is not None or value not in (None, "")):
+            changes.append(FieldChange(name, _text(previous) or None, _text(value) or None))
+    return tuple(changes)
+
+
+# --------------------------------------------------------------------------- the sync
+
+
+@attrs.define
+class _Plan:
+    """Everything computed before writing."""
+
+    eleves: list[Eleve] = attrs.Factory(list)
+    responsables: list[Responsable] = attrs.Factory(list)
+    upsert_links: list[Link] = attrs.Factory(list)
+    delete_links: list[LinkKey] = attrs.Factory(list)
+    new_accounts: list[Account] = attrs.Factory(list)
+    changed_accounts: list[Account] = attrs.Factory(list)
+    snapshots: list[EligibilitySnapshot] = attrs.Factory(list)
+    journal: _Journal = attrs.Factory(_Journal)
+    records: list[RecordChange] = attrs.Factory(list)
+    link_changes: list[LinkChange] = attrs.Factory(list)
+    account_changes: list[AccountChange] = attrs.Factory(list)
+    not_opened: list[tuple[Profile, str]] = attrs.Factory(list)
+
+
+@attrs.frozen
+class _Stored:
+    school: School | None
+    eleves: dict[str, Eleve]
+    responsables: dict[str, Responsable]
+    links: dict[LinkKey, Link]
+    accounts: dict[str, Account]
+
+    @classmethod
+    def load(cls, uow: UnitOfWork, uai: Uai) -> _Stored:
+        try:
+            school: School | None = uow.people.get_school(uai)
+        except NotFound:
+            school = None
+        if school is None:
+            return cls(None, {}, {}, {}, {})
+        return cls(
+            school,
+            {e.eleve_id: e for e in uow.people.eleves(uai)},
+            {r.personne_id: r for r in uow.people.responsables(uai)},
+            {(k.eleve_id, k.personne_id): k for k in uow.people.links(uai)},
+            {a.account_id: a for a in uow.accounts.of_school(uai)},
+        )
+
+
+def _export_time(export: Export, options: SyncOptions) -> dt.datetime:
+    exported_at = options.exported_at or export.school.exported_at
+    if exported_at is None:
+        raise InvalidValue(
+            "School.exported_at",
+            None,
+            "the export carries no export time: pass SyncOptions(exported_at=…)",
+        )
+    if exported_at.tzinfo is None:
+        raise InvalidValue("School.exported_at", exported_at, "expected an aware datetime")
+    return exported_at
+
+
+def synchronise(
+    store: Store,
+    export: Export | ExportReader,
+    at: dt.datetime,
+    options: SyncOptions = SyncOptions(),
+) -> Changeset:
+    """Apply ``export`` to ``store`` at ``at`` (now, aware) in one unit of work.
+
+    Returns the :class:`~educonnect_core.changeset.Changeset`; with
+    ``options.dry_run`` the same changeset is computed and nothing is written.
+    """
+    if not isinstance(export, Export):
+        export = Export.read(export)
+    exported_at = _export_time(export, options)
+    school = attrs.evolve(export.school, exported_at=exported_at)
+    uai = school.uai
+    effective = options.schedule.effective_from(exported_at)
+    ctx = EvaluationContext(at=effective, schedule=options.schedule, school_year=school.school_year)
+    with store.unit_of_work() as uow:
+        _check_order(uow, uai, exported_at, options.force)
+        stored = _Stored.load(uow, uai)
+        plan = _plan(uai, export, stored, ctx)
+        changeset = Changeset(
+            uai=uai,
+            exported_at=exported_at,
+            applied_at=at,
+            effective_from=effective,
+            dry_run=options.dry_run,
+            forced=options.force,
+            records=tuple(plan.records),
+            links=tuple(plan.link_changes),
+            accounts=tuple(plan.account_changes),
+            not_opened=tuple(plan.not_opened),
+            findings=export.findings,
+            school_changed=stored.school != school,
+        )
+        if options.dry_run or changeset.noop:
+            return changeset
+        _write(uow, uai, school, plan)
+        uow.exports.append(
+            AppliedExport(
+                uai=uai,
+                exported_at=exported_at,
+                applied_at=at,
+                effective_from=effective,
+                forced=options.force,
+                summary=json.dumps(changeset.counts(), sort_keys=True),
+                journal=dumps(plan.journal),
+            )
+        )
+        uow.commit()
+    return changeset
+
+
+def _check_order(uow: UnitOfWork, uai: Uai, exported_at: dt.datetime, force: bool) -> None:
+    last = uow.exports.latest(uai)
+    if last is not None:
+        last_at: dt.datetime | None = last.exported_at
+    else:
+        try:
+            last_at = uow.people.get_school(uai).exported_at
+        except NotFound:
+            last_at = None
+    if last_at is not None and last_at.tzinfo is None:
+        last_at = None  # a naive time from an old import cannot be compared
+    if last_at is not None and exported_at < last_at and not force:
+        raise ExportOutOfOrder(uai, exported_at, last_at)
+
+
+def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan) -> None:
+    people = uow.people
+    people.upsert_school(school)
+    if plan.eleves:
+        people.upsert_eleves(uai, plan.eleves)
+    if plan.responsables:
+        people.upsert_responsables(uai, plan.responsables)
+    if plan.delete_links:
+        people.delete_links(uai, plan.delete_links)
+    if plan.upsert_links:
+        people.upsert_links(uai, plan.upsert_links)
+    if plan.new_accounts:
+        uow.accounts.add_many(plan.new_accounts)
+    for account in plan.changed_accounts:
+        uow.accounts.update(account)
+    if plan.snapshots:
+        stored = uow.eligibility.get_many(s.account_id for s in plan.snapshots)
+        changed = [s for s in plan.snapshots if stored.get(s.account_id) != s]
+        if changed:
+            uow.eligibility.put_many(changed)
+
+
+_Decision = tuple[Account, AccountChangeKind, str | None]
+
+
+def _decide(
+    uai: Uai,
+    profile: Profile,
+    siecle_id: str,
+    old: Account | None,
+    want: bool,
+    reason: str | None,
+    at: dt.datetime,
+) -> _Decision | None:
+    """What the export asks of one account: open, deactivate, reactivate, or nothing."""
+    if old is None:
+        if want:
+            return Account.open(uai, profile, siecle_id, at=at), AccountChangeKind.CREATED, None
+        return None
+    if want:
+        if old.state is not AccountState.DEACTIVATED:
+            return None
+        if (old.deactivation_reason or "").startswith(SYNC_REASON_PREFIX):
+            return old.apply(Event.REACTIVATE, at), AccountChangeKind.REACTIVATED, None
+        return old, AccountChangeKind.KEPT_DEACTIVATED, old.deactivation_reason
+    if old.state is AccountState.DEACTIVATED:
+        return None
+    deactivated = old.apply(Event.DEACTIVATE, at, reason=reason)
+    return deactivated, AccountChangeKind.DEACTIVATED, reason
+
+
+@attrs.frozen
+class _Side:
+    """The source data before or after the export, indexed for eligibility."""
+
+    eleves: Mapping[str, Eleve]
+    responsables: Mapping[str, Responsable]
+    by_personne: Mapping[str, list[Link]]
+    by_eleve: Mapping[str, list[Link]]
+
+    @classmethod
+    def of(
+        cls,
+        eleves: Mapping[str, Eleve],
+        responsables: Mapping[str, Responsable],
+        links: Iterable[Link],
+    ) -> _Side:
+        by_personne: dict[str, list[Link]] = defaultdict(list)
+        by_eleve: dict[str, list[Link]] = defaultdict(list)
+        for link in links:
+            by_personne[link.personne_id].append(link)
+            by_eleve[link.eleve_id].append(link)
+        return cls(eleves, responsables, by_personne, by_eleve)
+
+    def person(self, profile: Profile, siecle_id: str) -> Eleve | Responsable | None:
+        if profile is Profile.ELEVE:
+            return self.eleves.get(siecle_id)
+        return self.responsables.get(siecle_id)
+
+    def children(self, personne_id: str) -> list[Child]:
+        return [
+            Child(self.eleves[k.eleve_id], k)
+            for k in self.by_personne.get(personne_id, ())
+            if k.eleve_id in self.eleves
+        ]
+
+    def parents(self, eleve_id: str) -> set[str]:
+        return {k.personne_id for k in self.by_eleve.get(eleve_id, ())}
+
+    def evaluate(
+        self, profile: Profile, siecle_id: str, account: Account | None, ctx: EvaluationContext
+    ) -> tuple[Eligibility, list[Child]] | None:
+        person = self.person(profile, siecle_id)
+        if person is None:
+            return None
+        children = self.children(siecle_id) if profile is Profile.RESPONSABLE else []
+        return evaluate(person, ctx, account=account, children=children), children
+
+    def snapshot(
+        self,
+        account_id: str,
+        person: Eleve | Responsable,
+        eligibility: Eligibility,
+        children: Sequence[Child],
+        ctx: EvaluationContext,
+    ) -> EligibilitySnapshot:
+        if isinstance(person, Eleve):
+            divisions: list[str | None] = [person.division]
+        else:
+            divisions = [c.eleve.division for c in children if c.link.legal and c.eleve.current]
+        return EligibilitySnapshot.of(
+            account_id, eligibility, divisions=divisions, name=person.name, at=ctx.at
+        )
+
+
+def _eligible(answer: tuple[Eligibility, list[Child]] | None) -> frozenset[Route]:
+    return frozenset(answer[0].eligible_routes) if answer is not None else frozenset()
+
+
+def _plan(uai: Uai, export: Export, stored: _Stored, ctx: EvaluationContext) -> _Plan:
+    plan = _Plan()
+    causes: dict[tuple[Profile, str], list[str]] = defaultdict(list)
+    old = _Side.of(stored.eleves, stored.responsables, stored.links.values())
+    new = _Side.of(
+        {**stored.eleves, **export.eleves},
+        {**stored.responsables, **export.responsables},
+        export.links.values(),
+    )
+    touched = _plan_records(plan, export, stored, causes)
+    touched |= _plan_links(plan, export, stored, causes)
+    for record in plan.records:
+        if record.profile is not Profile.ELEVE or record.created:
+            continue
+        for pid in old.parents(record.siecle_id) | new.parents(record.siecle_id):
+            touched.add((Profile.RESPONSABLE, pid))
+            causes[Profile.RESPONSABLE, pid].extend(f.child_cause_fr for f in record.fields)
+    decisions = _plan_decisions(plan, uai, export, stored, ctx.at)
+    touched.update((a.profile, a.siecle_id) for a, _, _ in decisions.values())
+    for profile, sid in sorted(touched, key=lambda x: (x[0].value, x[1])):
+        account_id = Account.make_id(uai, profile, sid)
+        old_a = stored.accounts.get(account_id)
+        new_a, kind, reason = decisions.get(account_id, (old_a, None, None))
+        if new_a is None:
+            continue
+        before = frozenset() if old_a is None else _eligible(old.evaluate(profile, sid, old_a, ctx))
+        answer = new.evaluate(profile, sid, new_a, ctx)
+        after = _eligible(answer)
+        why = list(causes.get((profile, sid), ()))
+        if kind is not None:
+            why.insert(0, _KIND_CAUSE.get(kind) or _REASON_FR.get(reason or "", reason or ""))
+        if kind is None and not why and before == after:
+            pass
+        else:
+            plan.account_changes.append(
+                AccountChange(
+                    account_id=account_id,
+                    profile=profile,
+                    siecle_id=sid,
+                    kind=kind or AccountChangeKind.DATA_CHANGED,
+                    before=old_a.state if old_a else None,
+                    after=new_a.state,
+                    reason=reason,
+                    causes=tuple(dict.fromkeys(c for c in why if c)),
+                    opened=after - before,
+                    closed=before - after,
+                )
+            )
+        if answer is not None:
+            person = new.person(profile, sid)
+            assert person is not None
+            plan.snapshots.append(new.snapshot(account_id, person, answer[0], answer[1], ctx))
+        if kind in _WRITTEN:
+            plan.journal.accounts[account_id] = old_a
+            (plan.new_accounts if old_a is None else plan.changed_accounts).append(new_a)
+    return plan
+
+
+_WRITTEN: Final = frozenset(
+    {AccountChangeKind.CREATED, AccountChangeKind.DEACTIVATED, AccountChangeKind.REACTIVATED}
+)
+_KIND_CAUSE: Final = {
+    AccountChangeKind.CREATED: "nouveau compte",
+    AccountChangeKind.REACTIVATED: "de retour dans l'export",
+    AccountChangeKind.KEPT_DEACTIVATED: "désactivé par l'établissement",
+}
+
+
+def _plan_records(
+    plan: _Plan,
+    export: Export,
+    stored: _Stored,
+    causes: dict[tuple[Profile, str], list[str]],
+) -> set[tuple[Profile, str]]:
+    touched: set[tuple[Profile, str]] = set()
+    for eid, eleve in export.eleves.items():
+        old_e = stored.eleves.get(eid)
+        if old_e == eleve:
+            continue
+        plan.eleves.append(eleve)
+        plan.journal.eleves[eid] = old_e
+        fields = field_changes(old_e, eleve)
+        plan.records.append(RecordChange(Profile.ELEVE, eid, old_e is None, fields))
+        touched.add((Profile.ELEVE, eid))
+        if old_e is not None:
+            causes[Profile.ELEVE, eid].extend(causes_of(fields))
+    for pid, responsable in export.responsables.items():
+        old_r = stored.responsables.get(pid)
+        if old_r == responsable:
+            continue
+        plan.responsables.append(responsable)
+        plan.journal.responsables[pid] = old_r
+        fields = field_changes(old_r, responsable)
+        plan.records.append(RecordChange(Profile.RESPONSABLE, pid, old_r is None, fields))
+        touched.add((Profile.RESPONSABLE, pid))
+        if old_r is not None:
+            causes[Profile.RESPONSABLE, pid].extend(causes_of(fields))
+    return touched
+
+
+def _plan_links(
+    plan: _Plan,
+    export: Export,
+    stored: _Stored,
+    causes: dict[tuple[Profile, str], list[str]],
+) -> set[tuple[Profile, str]]:
+    touched: set[tuple[Profile, str]] = set()
+    for (eid, pid), link in export.links.items():
+        old_l = stored.links.get((eid, pid))
+        if old_l == link:
+            continue
+        plan.upsert_links.append(link)
+        plan.journal.links.append(_LinkBefore(eid, pid, old_l))
+        plan.link_changes.append(
+            LinkChange(eid, pid, old_l.level.name if old_l else None, link.level.name)
+        )
+        touched.add((Profile.RESPONSABLE, pid))
+        causes[Profile.RESPONSABLE, pid].append(
+            "enfant ajouté" if old_l is None else "lien de responsabilité modifié"
+        )
+    for (eid, pid), old_l in stored.links.items():
+        if (eid, pid) in export.links:
+            continue
+        plan.delete_links.append((eid, pid))
+        plan.journal.links.append(_LinkBefore(eid, pid, old_l))
+        plan.link_changes.append(LinkChange(eid, pid, old_l.level.name, None))
+        touched.add((Profile.RESPONSABLE, pid))
+        causes[Profile.RESPONSABLE, pid].append("enfant retiré")
+    return touched
+
+
+def _plan_decisions(
+    plan: _Plan, uai: Uai, export: Export, stored: _Stored, at: dt.datetime
+) -> dict[str, _Decision]:
+    """Accounts to open, deactivate, reactivate (or keep deactivated), by id."""
+    current = {eid for eid, e in export.eleves.items() if e.current}
+    legal = {pid for (eid, pid), k in export.links.items() if k.legal and eid in current}
+    ids: dict[Profile, set[str]] = {
+        Profile.ELEVE: set(export.eleves),
+        Profile.RESPONSABLE: set(export.responsables),
+    }
+    for account in stored.accounts.values():
+        ids[account.profile].add(account.siecle_id)
+    wanted = {Profile.ELEVE: current, Profile.RESPONSABLE: legal}
+    present: dict[Profile, Mapping[str, object]] = {
+        Profile.ELEVE: export.eleves,
+        Profile.RESPONSABLE: export.responsables,
+    }
+    decisions: dict[str, _Decision] = {}
+    for profile in Profile:
+        for sid in sorted(ids[profile]):
+            want = sid in wanted[profile]
+            reason = None
+            if not want:
+                if sid not in present[profile]:
+                    reason = REASON_ABSENT
+                elif profile is Profile.ELEVE:
+                    reason = REASON_STUDENT_LEFT
+                else:
+                    reason = REASON_NOT_LEGAL
+            account_id = Account.make_id(uai, profile, sid)
+            old_a = stored.accounts.get(account_id)
+            decision = _decide(uai, profile, sid, old_a, want, reason, at)
+            if decision is not None:
+                decisions[account_id] = decision
+            elif old_a is None and not want:
+                plan.not_opened.append((profile, sid))
+    return decisions
+
+
+# --------------------------------------------------------------------------- in effect
+
+
+class SourceView:
+    """The source data and accounts of a school as in effect at ``at``.
+
+    The store holds the latest data; the journals of the exports whose
+    ``effective_from`` is after ``at`` give back the values they replaced (the
+    first such export to touch a record holds the value in effect).
+    """
+
+    def __init__(self, uow: UnitOfWork, uai: Uai, at: dt.datetime) -> None:
+        self._uow = uow
+        self.uai = uai
+        self.at = at
+        self._eleves: dict[str, Eleve | None] = {}
+        self._responsables: dict[str, Responsable | None] = {}
+        self._links: dict[LinkKey, Link | None] = {}
+        self._accounts: dict[str, Account | None] = {}
+        for record in uow.exports.effective_after(uai, at):
+            journal = loads(record.journal, _Journal) if record.journal else _Journal()
+            for eid, eleve in journal.eleves.items():
+                self._eleves.setdefault(eid, eleve)
+            for pid, responsable in journal.responsables.items():
+                self._responsables.setdefault(pid, responsable)
+            for entry in journal.links:
+                self._links.setdefault((entry.eleve_id, entry.personne_id), entry.link)
+            for account_id, account in journal.accounts.items():
+                self._accounts.setdefault(account_id, account)
+
+    @property
+    def pending(self) -> bool:
+        """Some applied data are not in effect yet at ``at``."""
+        return bool(self._eleves or self._responsables or self._links or self._accounts)
+
+    def eleve(self, eleve_id: str) -> Eleve | None:
+        if eleve_id in self._eleves:
+            return self._eleves[eleve_id]
+        try:
+            return self._uow.people.get_eleve(self.uai, eleve_id)
+        except NotFound:
+            return None
+
+    def responsable(self, personne_id: str) -> Responsable | None:
+        if personne_id in self._responsables:
+            return self._responsables[personne_id]
+        try:
+            return self._uow.people.get_responsable(self.uai, personne_id)
+        except NotFound:
+            return None
+
+    def account(self, account_id: str) -> Account | None:
+        if account_id in self._accounts:
+            return self._accounts[account_id]
+        found = self._uow.accounts.get_many([account_id])
+        return found.get(account_id)
+
+    def children(self, personne_id: str) -> list[Child]:
+        links = {
+            (k.eleve_id, k.personne_id): k
+            for k in self._uow.people.links_of_responsable(self.uai, personne_id)
+        }
+        for key, link in self._links.items():
+            if key[1] != personne_id:
+                continue
+            if link is None:
+                links.pop(key, None)
+            else:
+                links[key] = link
+        children = []
+        for key in sorted(links):
+            eleve = self.eleve(key[0])
+            if eleve is not None:
+                children.append(Child(eleve, links[key]))
+        return children
+
+
+def eligibility_at(
+    uow: UnitOfWork,
+    account_id: str,
+    at: dt.datetime,
+    schedule: RefreshSchedule | None = None,
+) -> Eligibility:
+    """The account's eligibility at ``at`` with the data in effect then.
+
+    :class:`~educonnect_core.errors.NotFound` when the account, or its person,
+    is not in effect at ``at`` (e.g. opened by an export that takes effect later).
+    """
+    current = uow.accounts.get(account_id)
+    uai = current.uai
+    view = SourceView(uow, uai, at)
+    account = view.account(account_id)
+    if account is None:
+        raise NotFound(f"account {account_id!r} is not in effect at {at.isoformat()}")
+    person: Eleve | Responsable | None
+    if account.profile is Profile.ELEVE:
+        person = view.eleve(account.siecle_id)
+        children: list[Child] = []
+    else:
+        person = view.responsable(account.siecle_id)
+        children = view.children(account.siecle_id)
+    if person is None:
+        raise NotFound(f"no source data in effect at {at.isoformat()} for account {account_id!r}")
+    school_year = uow.people.get_school(uai).school_year
+    ctx = EvaluationContext(at=at, schedule=schedule or RefreshSchedule(), school_year=school_year)
+    return evaluate(person, ctx, account=account, children=children)
