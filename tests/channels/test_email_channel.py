@@ -10,7 +10,14 @@ from typing import Any
 import attrs
 import pytest
 
-from educonnect_core.channels import Channel, Medium, Notification, deliver_batch, retry_failed
+from educonnect_core.channels import (
+    Channel,
+    Medium,
+    Notification,
+    NotificationKind,
+    deliver_batch,
+    retry_failed,
+)
 from educonnect_core.errors import InvalidValue
 from educonnect_core.plugins import Plugins
 from educonnect_core.testing.channel_contract import ChannelContract, sample_batch
@@ -228,3 +235,25 @@ def test_bad_settings_name_the_setting(settings: dict[str, str], message: str) -
     base = {"host": "127.0.0.1", "security": "none", "sender": SENDER}
     with pytest.raises(InvalidValue, match=message):
         Plugins.installed().open_channel("email", {**base, **settings})
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject", "has_password"),
+    [
+        (NotificationKind.PASSWORD_RESET, "Nouveau mot de passe provisoire EduConnect", True),
+        (NotificationKind.IDENTIFIER_RECALL, "Rappel de votre identifiant EduConnect", False),
+    ],
+)
+def test_each_kind_has_its_message(
+    smtp_server: SmtpServer, kind: NotificationKind, subject: str, has_password: bool
+) -> None:
+    email_one = sample_batch(Medium.EMAIL)[0]
+    sms_one = sample_batch(Medium.SMS)[0]
+    base = email_one if has_password else attrs.evolve(sms_one, email=email_one.email)
+    notification = attrs.evolve(base, kind=kind)
+    assert open_email(smtp_server.port).deliver([notification])[0].delivered
+    assert smtp_server.mailbox.messages[0]["Subject"].startswith(subject)
+    text, html = smtp_server.mailbox.texts()
+    assert "z.bertin12" in text
+    assert "z.bertin12" in html
+    assert ("Mot de passe provisoire" in text) is has_password

@@ -248,3 +248,14 @@ def test_without_fpdf2_the_plugin_says_what_to_install(
     monkeypatch.setitem(sys.modules, "fpdf", None)  # as if fpdf2 were not installed
     with pytest.raises(PluginError, match=r"educonnect\[pdf\]"):
         open_paper({"output_dir": str(tmp_path)})
+
+
+def test_password_reset_letter(tmp_path: Path) -> None:
+    from educonnect_core.channels import NotificationKind
+
+    channel = open_paper({"output_dir": str(tmp_path)})
+    reset = attrs.evolve(sample_batch(Medium.PAPER)[0], kind=NotificationKind.PASSWORD_RESET)
+    assert channel.deliver([reset])[0].delivered
+    (text,) = next(iter(pdf_pages(tmp_path).values()))
+    assert "Nouveau mot de passe provisoire" in text
+    assert "Kp7mQ3xZ9a" in text
