@@ -257,3 +257,9 @@ def test_each_kind_has_its_message(
     assert "z.bertin12" in text
     assert "z.bertin12" in html
     assert ("Mot de passe provisoire" in text) is has_password
+
+
+def test_the_channel_itself_fails_a_notification_without_email(smtp_server: SmtpServer) -> None:
+    no_email = attrs.evolve(sample_batch(Medium.EMAIL)[0], email=None)
+    report = open_email(smtp_server.port).deliver([no_email])[0]
+    assert report.reason == "pas d'adresse électronique"

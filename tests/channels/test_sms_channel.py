@@ -186,3 +186,9 @@ def test_an_sms_template_cannot_show_a_password(tmp_path: Path) -> None:
 def test_bad_settings_name_the_setting(settings: dict[str, str], message: str) -> None:
     with pytest.raises(InvalidValue, match=message):
         Plugins.installed().open_channel("sms", {"url": "http://127.0.0.1:9/send", **settings})
+
+
+def test_the_channel_itself_fails_a_notification_without_mobile(sms_gateway: HttpGateway) -> None:
+    no_mobile = attrs.evolve(sample_batch(Medium.SMS)[0], mobile=None)
+    report = open_sms(sms_gateway.url).deliver([no_mobile])[0]
+    assert report.reason == "pas de numéro de téléphone portable"

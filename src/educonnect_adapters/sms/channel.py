@@ -121,6 +121,8 @@ class SmsChannel:
         account = notification.account_id
         if notification.kind is not NotificationKind.IDENTIFIER_RECALL or notification.password:
             return DeliveryReport.failed(account, "un mot de passe n'est jamais envoyé par SMS")
+        if notification.mobile is None:  # the core never hands one over
+            return DeliveryReport.failed(account, "pas de numéro de téléphone portable")
         text = self.text(notification)
         if len(text) > self.settings.max_length:
             return DeliveryReport.failed(

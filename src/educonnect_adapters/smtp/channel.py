@@ -97,6 +97,9 @@ class SmtpChannel:
         try:
             for notification in batch:
                 account = notification.account_id
+                if notification.email is None:  # the core never hands one over
+                    reports.append(DeliveryReport.failed(account, "pas d'adresse électronique"))
+                    continue
                 if cannot_connect is not None:
                     reports.append(DeliveryReport.failed(account, cannot_connect))
                     continue
