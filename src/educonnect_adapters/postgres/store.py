@@ -133,6 +133,9 @@ class PostgresStore:
         except psycopg.Error as exc:
             conn.close()
             raise StorageError(f"{_redacted(url)}: cannot prepare the schema: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
         self._release(conn)
 
     @classmethod

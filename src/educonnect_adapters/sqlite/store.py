@@ -114,6 +114,9 @@ class SqliteStore:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StorageError(f"{path}: cannot open as an educonnect store: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
         self._release(conn)
 
     @classmethod
