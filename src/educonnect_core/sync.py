@@ -168,6 +168,13 @@ class Export:
             by_key[link.eleve_id, link.personne_id] = link
         return cls(school, by_eleve, by_personne, by_key, tuple(found))
 
+    def account_holders(self) -> dict[Profile, frozenset[str]]:
+        """Who should have a live account: current students, and legal
+        representatives of a current student."""
+        current = frozenset(eid for eid, e in self.eleves.items() if e.current)
+        legal = frozenset(pid for (eid, pid), k in self.links.items() if k.legal and eid in current)
+        return {Profile.ELEVE: current, Profile.RESPONSABLE: legal}
+
     def reader(self) -> ExportReader:
         """This export as an :class:`~educonnect_core.ports.ExportReader` (read again)."""
         return _Replay(self)
@@ -669,15 +676,13 @@ def _plan_decisions(
     plan: _Plan, uai: Uai, export: Export, stored: _Stored, at: dt.datetime
 ) -> dict[str, _Decision]:
     """Accounts to open, deactivate, reactivate (or keep deactivated), by id."""
-    current = {eid for eid, e in export.eleves.items() if e.current}
-    legal = {pid for (eid, pid), k in export.links.items() if k.legal and eid in current}
+    wanted = export.account_holders()
     ids: dict[Profile, set[str]] = {
         Profile.ELEVE: set(export.eleves),
         Profile.RESPONSABLE: set(export.responsables),
     }
     for account in stored.accounts.values():
         ids[account.profile].add(account.siecle_id)
-    wanted = {Profile.ELEVE: current, Profile.RESPONSABLE: legal}
     present: dict[Profile, Mapping[str, object]] = {
         Profile.ELEVE: export.eleves,
         Profile.RESPONSABLE: export.responsables,
