@@ -1,0 +1,316 @@
+"""The documentation is tested: its examples run, and its code tables are complete.
+
+* Every fenced ``python`` block of ``docs/**/*.md`` runs, in order, one namespace
+  per page, in a fresh working folder holding the example export
+  (``examples/college-demo/*.zip``). A block with a ``title="name.ext"`` (of any
+  language) is written to that file instead of being run; a titled
+  ``test_*.py`` file is then run with pytest in a subprocess (the contract
+  suites of the how-to guides). In the pages we own, each line of a ``sh``
+  block that starts with ``educonnect`` runs too, in the same folder, through
+  :func:`educonnect_adapters.cli.main.main`, and must exit 0.
+* Pages whose examples are fragments (they use names the page never defines)
+  are listed in :data:`FRAGMENTS` with the reason: their blocks must still
+  compile, and the test says they were not run.
+* Every blocker code, every finding code the SIECLE and ONDE adapters can
+  report, and every public module of ``educonnect_core`` appear in the docs.
+
+(Hooks: ``tests/core/test_core_docs.py`` already fails when a hook is missing
+from ``docs/hooks.md``.)
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import pkgutil
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import attrs
+import pytest
+
+import educonnect_adapters.onde
+import educonnect_core
+from educonnect_adapters.cli.main import main as cli_main
+from educonnect_adapters.siecle.codes import FINDINGS as SIECLE_FINDINGS
+from educonnect_core.blockers import CATALOGUE, BlockerCode
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+DOCS: Final = ROOT / "docs"
+EXAMPLE: Final = ROOT / "examples" / "college-demo"
+
+#: Pages written as runnable walk-throughs: their ``educonnect`` command lines run too.
+OWN_PAGES: Final = frozenset(
+    {
+        "tutorial.md",
+        "howto/embed.md",
+        "howto/source-adapter.md",
+        "howto/channel-adapter.md",
+        "howto/storage-adapter.md",
+        "howto/property-tests.md",
+    }
+)
+
+#: Pages whose ``python`` blocks are fragments of a larger program (they use
+#: names such as ``store`` or a test server that the page does not define):
+#: compiled, not run.
+FRAGMENTS: Final[dict[str, str]] = {
+    "administration.md": "uses store, clock, random and uai defined elsewhere",
+    "channels.md": "sketches a third-party channel around an imaginary ENT client",
+    "hooks.md": "a hook implementation shown alone",
+    "onde.md": "re-registers the ONDE plugin in an application's own Plugins",
+}
+
+_FENCE: Final = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n"
+    r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    re.S | re.M,
+)
+_TITLE: Final = re.compile(r"""title=["']([^"']+)["']""")
+_CODE: Final = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{4,}\b")
+
+
+@attrs.frozen
+class Block:
+    """One fenced block of a page."""
+
+    page: str
+    line: int
+    language: str
+    title: str | None
+    text: str
+
+
+def blocks_of(page: Path) -> list[Block]:
+    text = page.read_text(encoding="utf-8")
+    name = page.relative_to(DOCS).as_posix()
+    found = []
+    for match in _FENCE.finditer(text):
+        info = match["info"].strip()
+        language = info.split()[0].lstrip("{.").rstrip("}") if info else ""
+        title = _TITLE.search(info)
+        indent = len(match["indent"])
+        body = "\n".join(line[indent:] for line in match["body"].splitlines())
+        found.append(
+            Block(
+                name,
+                text.count("\n", 0, match.start()) + 1,
+                language,
+                title[1] if title else None,
+                body + "\n",
+            )
+        )
+    return found
+
+
+def _pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def _pages_with_code() -> list[str]:
+    return [
+        p.relative_to(DOCS).as_posix()
+        for p in _pages()
+        if any(b.language in ("python", "py") for b in blocks_of(p))
+        or p.relative_to(DOCS).as_posix() in OWN_PAGES
+    ]
+
+
+@contextlib.contextmanager
+def _working_folder(folder: Path) -> Iterator[None]:
+    """Run in ``folder`` with the example export; forget modules imported from it."""
+    for archive in EXAMPLE.glob("*.zip"):
+        shutil.copy(archive, folder / archive.name)
+    before, cwd = set(sys.modules), Path.cwd()
+    sys.path.insert(0, str(folder))
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        sys.path.remove(str(folder))
+        for name in set(sys.modules) - before:
+            module = sys.modules[name]
+            if str(folder) in str(getattr(module, "__file__", "") or ""):
+                del sys.modules[name]
+
+
+def _run_python(block: Block, namespace: dict[str, object]) -> None:
+    code = compile(block.text, f"docs/{block.page}:{block.line}", "exec")
+    exec(code, namespace)
+
+
+def _run_commands(block: Block) -> None:
+    for line in block.text.splitlines():
+        if not line.startswith("educonnect "):
+            continue
+        argv = shlex.split(line, comments=True)[1:]
+        code = cli_main(argv)
+        assert code == 0, f"docs/{block.page}:{block.line}: `{line}` exited {code}"
+
+
+def _run_test_files(files: list[Path], folder: Path, page: str) -> None:
+    """Run the page's test modules with pytest, as the reader would."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(folder), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "error",
+            "--rootdir",
+            str(folder),
+            *[f.name for f in files],
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, f"docs/{page}: pytest {[f.name for f in files]} failed\n" + (
+        done.stdout[-4000:] + done.stderr[-2000:]
+    )
+
+
+@pytest.mark.parametrize("page", _pages_with_code())
+def test_examples_run(page: str, tmp_path: Path) -> None:
+    blocks = blocks_of(DOCS / page)
+    if page in FRAGMENTS:
+        for block in blocks:
+            if block.language in ("python", "py"):
+                ast.parse(block.text, f"docs/{page}:{block.line}")
+        pytest.skip(f"docs/{page}: compiled, not run ({FRAGMENTS[page]})")
+    namespace: dict[str, object] = {"__name__": f"docs_{page.replace('/', '_')[:-3]}"}
+    test_files: list[Path] = []
+    with _working_folder(tmp_path):
+        for block in blocks:
+            if block.title is not None:
+                target = tmp_path / block.title
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(block.text, encoding="utf-8")
+                if target.name.startswith("test_") and target.suffix == ".py":
+                    test_files.append(target)
+            elif block.language in ("python", "py"):
+                _run_python(block, namespace)
+            elif block.language in ("sh", "console", "bash") and page in OWN_PAGES:
+                _run_commands(block)
+        if test_files:
+            _run_test_files(test_files, tmp_path, page)
+
+
+def _all_docs_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in _pages())
+
+
+def _codes_page() -> str:
+    return (DOCS / "reference" / "codes.md").read_text(encoding="utf-8")
+
+
+def _table_codes(text: str) -> set[str]:
+    """Codes in the first cell of the rows of the page's tables."""
+    return {
+        line.split("|")[1].strip().strip("`")
+        for line in text.splitlines()
+        if line.startswith("| `")
+    }
+
+
+def onde_finding_codes() -> set[str]:
+    """Codes the ONDE adapter may report: string constants passed as a finding's code.
+
+    Read from the source (the adapter keeps no catalogue): the first argument of
+    ``Finding(...)``/``_finding(...)`` calls, the ``code`` of a ``Resolution``,
+    and the code of a ``(code, Severity.X, ...)`` tuple; plus the codes of the
+    value objects' :class:`~educonnect_core.values.Invalid` (a bad mobile).
+    """
+    package = Path(educonnect_adapters.onde.__file__).parent
+    codes: set[str] = set()
+    for source in package.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            candidates: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func).rsplit(".", 1)[-1]
+                if name in ("Finding", "_finding") and node.args:
+                    candidates.append(node.args[0])
+                if name == "Resolution":
+                    candidates.extend(node.args[1:2])
+                    candidates.extend(k.value for k in node.keywords if k.arg == "code")
+            if isinstance(node, ast.Tuple) and any(
+                "Severity." in ast.unparse(e) for e in node.elts
+            ):
+                candidates.extend(node.elts[:1])
+            codes.update(
+                c.value
+                for c in candidates
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            )
+    return codes | mobile_invalid_codes()
+
+
+def mobile_invalid_codes() -> set[str]:
+    """Codes an unreadable mobile phone carries (reported by the sources as findings)."""
+    source = (Path(educonnect_core.__file__).parent / "values.py").read_text(encoding="utf-8")
+    return set(re.findall(r'"MobilePhone",[^)]*?code="([A-Z_]+)"', source, flags=re.S))
+
+
+def test_onde_code_extraction_finds_the_known_codes() -> None:
+    codes = onde_finding_codes()
+    assert {"DUPLICATE_INE", "AMBIGUOUS_LINK", "RESPONSABLE_MERGED", "NOT_A_MOBILE"} <= codes
+    assert all(_CODE.fullmatch(c) for c in codes), codes
+
+
+def test_codes_page_lists_every_blocker_code_with_its_remedy() -> None:
+    text = _codes_page()
+    rows = _table_codes(text)
+    missing = {c.value for c in BlockerCode} - rows
+    assert not missing, f"docs/reference/codes.md lacks blocker codes {sorted(missing)}"
+    for code, info in CATALOGUE.items():
+        assert info.remedy_en in text, f"docs/reference/codes.md: remedy of {code.value} differs"
+
+
+def test_codes_page_lists_every_siecle_finding_code() -> None:
+    missing = set(SIECLE_FINDINGS) - _table_codes(_codes_page())
+    assert not missing, f"docs/reference/codes.md lacks SIECLE finding codes {sorted(missing)}"
+
+
+def test_codes_page_lists_every_onde_finding_code() -> None:
+    missing = onde_finding_codes() - _table_codes(_codes_page())
+    assert not missing, f"docs/reference/codes.md lacks ONDE finding codes {sorted(missing)}"
+
+
+def test_every_public_core_module_has_an_api_page() -> None:
+    documented = set(re.findall(r"^::: ([\w.]+)", _all_docs_text(), flags=re.M))
+    modules = {
+        m.name
+        for m in pkgutil.walk_packages(educonnect_core.__path__, "educonnect_core.")
+        if not m.name.rsplit(".", 1)[-1].startswith("_")
+        and m.name != "educonnect_core.testing"
+        and not m.name.endswith("pytest_plugin")
+    }
+    missing = modules - documented
+    assert not missing, f"no API page (`::: module` in docs/reference) for {sorted(missing)}"
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = {p.relative_to(DOCS).as_posix() for p in _pages()}
+    missing = {p for p in pages if p not in nav}
+    assert not missing, f"mkdocs.yml nav lacks {sorted(missing)} (add them under a section)"
+    listed = set(re.findall(r":\s*([\w./-]+\.md)\s*$", nav, flags=re.M))
+    listed |= set(re.findall(r"^\s*-\s*([\w./-]+\.md)\s*$", nav, flags=re.M))
+    absent = {p for p in listed if not (DOCS / p).is_file()}
+    assert not absent, f"mkdocs.yml nav names missing pages {sorted(absent)}"
