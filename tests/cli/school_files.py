@@ -18,11 +18,14 @@ JEAN = f"R-{UAI}-5003"  # Lucas, landline in TEL_PORTABLE, invalid email
 MARC = f"R-{UAI}-5004"  # Lucas, contact only: no account
 ANNE = f"R-{UAI}-5005"  # Léa (left): no account
 
-_PARAMS = (
-    f"<PARAMETRES><UAJ>{UAI}</UAJ><ANNEE_SCOLAIRE>2025</ANNEE_SCOLAIRE>"
-    "<DATE_EXPORT>12/01/2026</DATE_EXPORT><HORODATAGE>12/01/2026 07:42:10</HORODATAGE>"
-    "</PARAMETRES>"
-)
+
+def _params(day: int) -> str:
+    date = f"{11 + day:02d}/01/2026"
+    return (
+        f"<PARAMETRES><UAJ>{UAI}</UAJ><ANNEE_SCOLAIRE>2025</ANNEE_SCOLAIRE>"
+        f"<DATE_EXPORT>{date}</DATE_EXPORT><HORODATAGE>{date} 07:42:10</HORODATAGE>"
+        "</PARAMETRES>"
+    )
 
 
 def _eleve(eid: str, nom: str, prenom: str, naiss: str, mef: str, sortie: str = "") -> str:
@@ -57,10 +60,12 @@ def _link(eid: str, pid: str, niveau: str) -> str:
     )
 
 
-def eleves_xml() -> str:
+def eleves_xml(day: int = 1) -> str:
+    """Day 2: Lucas has left."""
+    lucas_left = "12/01/2026" if day >= 2 else ""
     eleves = [
         ("1001", "MARTIN", "Zoé", "04/03/2011", "10310019110", "3A", ""),
-        ("1002", "DURAND", "Lucas", "17/11/2011", "10310019110", "3A", ""),
+        ("1002", "DURAND", "Lucas", "17/11/2011", "10310019110", "3A", lucas_left),
         ("1003", "PETIT", "Inès", "31/02/2012", "10310019110", "3B", ""),
         ("1004", "MARTIN", "Hugo", "30/09/2014", "10010012110", "6C", ""),
         ("1005", "ROUX", "Léa", "08/08/2011", "10310019110", "3B", "05/01/2026"),
@@ -69,15 +74,17 @@ def eleves_xml() -> str:
     structures = "".join(_division(e, c) for e, *_, c, _s in eleves)
     return (
         '<?xml version="1.0" encoding="ISO-8859-15"?>\n'
-        f'<BEE_ELEVES VERSION="3.0">{_PARAMS}<DONNEES><ELEVES>{body}</ELEVES>'
+        f'<BEE_ELEVES VERSION="3.0">{_params(day)}<DONNEES><ELEVES>{body}</ELEVES>'
         f"<STRUCTURES>{structures}</STRUCTURES></DONNEES></BEE_ELEVES>\n"
     )
 
 
-def responsables_xml() -> str:
+def responsables_xml(day: int = 1) -> str:
+    """Day 2: Paul's mobile was typed into SIECLE."""
+    paul_mobile = "06 11 22 33 44" if day >= 2 else ""
     personnes = [
         ("5001", "MME", "MARTIN", "Claire", "+33612345678", "claire.martin@example.org"),
-        ("5002", "M.", "PETIT", "Paul", "", ""),
+        ("5002", "M.", "PETIT", "Paul", paul_mobile, ""),
         ("5003", "M.", "DURAND", "Jean", "01 45 67 89 10", "jean.durand@"),
         ("5004", "M.", "DURAND", "Marc", "0698765432", ""),
         ("5005", "MME", "ROUX", "Anne", "0611223344", "anne.roux@example.org"),
@@ -94,18 +101,18 @@ def responsables_xml() -> str:
     rows = "".join(_link(*k) for k in links)
     return (
         '<?xml version="1.0" encoding="ISO-8859-15"?>\n'
-        f'<BEE_RESPONSABLES VERSION="2.1">{_PARAMS}<DONNEES><PERSONNES>{people}</PERSONNES>'
+        f'<BEE_RESPONSABLES VERSION="2.1">{_params(day)}<DONNEES><PERSONNES>{people}</PERSONNES>'
         f"<RESPONSABLES>{rows}</RESPONSABLES></DONNEES></BEE_RESPONSABLES>\n"
     )
 
 
-def write_export(folder: Path) -> list[Path]:
-    """The two zipped files a school office sends, written into ``folder``."""
+def write_export(folder: Path, day: int = 1) -> list[Path]:
+    """The two zipped files a school office sends on ``day``, written into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for name, xml in (
-        ("ElevesSansAdresses", eleves_xml()),
-        ("ResponsablesAvecAdresses", responsables_xml()),
+        ("ElevesSansAdresses", eleves_xml(day)),
+        ("ResponsablesAvecAdresses", responsables_xml(day)),
     ):
         path = folder / f"ExportXML_{name}.zip"
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

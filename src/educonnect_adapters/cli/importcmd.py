@@ -29,7 +29,7 @@ from educonnect_core.storage import Store, UnitOfWork
 from .common import now, print_json, tr
 from .settings import Settings, add_common_options, load, open_store
 
-__all__ = ["register", "run"]
+__all__ = ["Counting", "Progress", "print_findings", "register", "run"]
 
 
 def register(sub: Any) -> None:
@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
             schedule=RefreshSchedule(timezone=settings.timezone),
             school_year=reader.school.school_year,
         )
-        with _Progress(show_progress) as progress:
-            result = import_export(_Counting(reader, progress), target, ctx)
+        with Progress(show_progress) as progress:
+            result = import_export(Counting(reader, progress), target, ctx)
     _print(settings, result, args.dry_run, paths)
     return 0
 
@@ -107,8 +107,8 @@ def _print(settings: Settings, result: ImportResult, dry_run: bool, paths: Seque
         ),
         (
             t(
-                "responsables sans compte (pas représentant légal d'un élève scolarisé)",
-                "responsables without account (not legal representative of a current student)",
+                "responsables sans compte (non représentants légaux)",
+                "responsables without account (not legal representatives)",
             ),
             result.responsables_without_account,
         ),
@@ -120,10 +120,10 @@ def _print(settings: Settings, result: ImportResult, dry_run: bool, paths: Seque
         print(t("Aucun changement : cet export est déjà appliqué.", "No change: already applied."))
     elif dry_run and verb:
         print(t("Relancer sans --dry-run pour appliquer.", "Run again without --dry-run to apply."))
-    _print_findings(settings, result.findings)
+    print_findings(settings, result.findings)
 
 
-def _print_findings(settings: Settings, findings: Sequence[Finding]) -> None:
+def print_findings(settings: Settings, findings: Sequence[Finding]) -> None:
     if not findings:
         return
     counts = Counter((f.severity.value, f.code) for f in findings)
@@ -141,10 +141,10 @@ def _print_findings(settings: Settings, findings: Sequence[Finding]) -> None:
     )
 
 
-class _Counting:
+class Counting:
     """An :class:`ExportReader` that reports each record read to the progress bar."""
 
-    def __init__(self, reader: ExportReader, progress: _Progress) -> None:
+    def __init__(self, reader: ExportReader, progress: Progress) -> None:
         self._reader = reader
         self._progress = progress
 
@@ -166,7 +166,7 @@ class _Counting:
         return self._reader.findings
 
 
-class _Progress:
+class Progress:
     """A rich progress display on a terminal; nothing otherwise."""
 
     def __init__(self, enabled: bool) -> None:

@@ -33,6 +33,7 @@ EXIT_BAD_INPUT: Final = 2
 COMMANDS: Final[tuple[str, ...]] = (
     "check",
     "importcmd",
+    "synccmd",
     "accounts",
     "account",
     "diagnose",

@@ -9,6 +9,8 @@ the figures come from :meth:`AccountRepository.statistics` and ``count``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -18,7 +20,7 @@ from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
 from educonnect_core.people import Profile, School
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
-from educonnect_core.storage import AccountQuery, Statistics, UnitOfWork
+from educonnect_core.storage import AccountQuery, AppliedExport, Statistics, UnitOfWork
 
 from .common import label, print_json, print_table, state_label, tr
 from .settings import Settings, add_common_options, load, open_store, school_of
@@ -62,6 +64,8 @@ class Figures:
     classes: tuple[ClassFigures, ...]
     #: accounts still to activate (not activated, notified) with no open route
     blocked_to_activate: int
+    #: the exports the synchronisation applied to the school, oldest first
+    exports: tuple[AppliedExport, ...] = ()
 
     @property
     def by_route(self) -> Mapping[Route, int]:
@@ -97,7 +101,24 @@ def gather(uow: UnitOfWork, school: School | None) -> Figures:
         uow.accounts.count(AccountQuery(uai=uai, state=s, blocked=True, limit=None))
         for s in TO_ACTIVATE
     )
-    return Figures(school, stats, classes, blocked)
+    exports: tuple[AppliedExport, ...] = ()
+    if school is not None:
+        exports = tuple(uow.exports.effective_after(school.uai, _EPOCH))
+    return Figures(school, stats, classes, blocked, exports)
+
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def export_counts(export: AppliedExport) -> dict[str, int]:
+    """The change counts the synchronisation wrote in ``summary`` (JSON), if readable."""
+    try:
+        counts = json.loads(export.summary) if export.summary else {}
+    except ValueError:
+        return {}
+    if not isinstance(counts, dict):
+        return {}
+    return {str(k): v for k, v in counts.items() if isinstance(v, int)}
 
 
 def _class_key(division: str) -> tuple[str, str]:
@@ -164,6 +185,16 @@ def as_json(figures: Figures) -> dict[str, object]:
             for code, n in figures.blockers.items()
         ],
         "blocked_to_activate": figures.blocked_to_activate,
+        "exports": [
+            {
+                "exported_at": e.exported_at.isoformat(),
+                "applied_at": e.applied_at.isoformat(),
+                "effective_from": e.effective_from.isoformat(),
+                "forced": e.forced,
+                "changes": export_counts(e),
+            }
+            for e in figures.exports
+        ],
     }
 
 
@@ -231,6 +262,30 @@ def print_figures(settings: Settings, figures: Figures) -> None:
             f"Comptes à activer sans aucun parcours ouvert : {figures.blocked_to_activate}",
             f"Accounts to activate with no open route: {figures.blocked_to_activate}",
         )
+    )
+    if figures.school is None:
+        return
+    print()
+    print(t("Évolution : exports appliqués", "Trend: applied exports"))
+    if not figures.exports:
+        print(
+            t(
+                "  (aucune synchronisation encore : educonnect sync FILE...)",
+                "  (no synchronisation yet: educonnect sync FILE...)",
+            )
+        )
+        return
+    kinds = ("created", "deactivated", "reactivated", "records_updated", "links_changed")
+    print_table(
+        [t("export du", "exported"), t("effectif", "effective"), *kinds],
+        [
+            [
+                f"{e.exported_at:%Y-%m-%d %H:%M}",
+                f"{e.effective_from:%Y-%m-%d %H:%M}",
+                *(export_counts(e).get(k, 0) for k in kinds),
+            ]
+            for e in figures.exports
+        ],
     )
 
 
