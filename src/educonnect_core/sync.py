@@ -791,15 +791,20 @@ def eligibility_at(
     account_id: str,
     at: dt.datetime,
     schedule: RefreshSchedule | None = None,
+    *,
+    view: SourceView | None = None,
 ) -> Eligibility:
     """The account's eligibility at ``at`` with the data in effect then.
 
-    :class:`~educonnect_core.errors.NotFound` when the account, or its person,
-    is not in effect at ``at`` (e.g. opened by an export that takes effect later).
+    Pass a :class:`SourceView` of the school at ``at`` to ask about many accounts
+    (its journals are read once). :class:`~educonnect_core.errors.NotFound` when
+    the account, or its person, is not in effect at ``at`` (e.g. opened by an
+    export that takes effect later).
     """
     current = uow.accounts.get(account_id)
     uai = current.uai
-    view = SourceView(uow, uai, at)
+    if view is None or view.uai != uai or view.at != at:
+        view = SourceView(uow, uai, at)
     account = view.account(account_id)
     if account is None:
         raise NotFound(f"account {account_id!r} is not in effect at {at.isoformat()}")
