@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -26,6 +26,7 @@ from .eligibility import Child, Eligibility, EvaluationContext, evaluate
 from .people import Eleve, Profile, Responsable
 from .routes import Route
 from .states import AccountState
+from .values import Invalid
 
 __all__ = ["Diagnosis", "Issue", "Problem", "Step", "diagnose"]
 
@@ -222,10 +223,6 @@ def _codes(blockers: Sequence[Blocker]) -> tuple[BlockerCode, ...]:
     return tuple(dict.fromkeys(b.code for b in blockers))
 
 
-def _names(children: Sequence[Child]) -> dict[str, str]:
-    return {c.eleve.eleve_id: str(c.eleve.name).strip() for c in children}
-
-
 def _account_issue(
     elig: Eligibility, ctx: EvaluationContext, account: Account | None
 ) -> Issue | None:
@@ -286,7 +283,7 @@ _ACCOUNT_EN: Final = {
 def _birth_date_issue(
     elig: Eligibility,
     ctx: EvaluationContext,
-    children: Sequence[Child],
+    students: Mapping[str, Eleve],
     reported: bool,
 ) -> Issue | None:
     found = _blockers(elig, (B.INVALID_BIRTH_DATE,))
@@ -314,13 +311,14 @@ def _birth_date_issue(
             ),
             (),
         )
-    names = _names(children)
-    who_fr = ", ".join(names.get(b.subject_id or "", b.subject_id or "?") for b in found)
-    details = "; ".join(b.detail for b in found if b.detail)
+    subjects = [b.subject_id or "?" for b in found]
+    who = ", ".join(_who(students, sid) for sid in subjects)
+    what_fr = "; ".join(_birth_fr(students, sid) for sid in subjects)
+    what_en = "; ".join(_birth_en(students, sid) for sid in subjects)
     steps = (
         _siecle_step(
-            f"Corriger dans SIECLE la date de naissance ({who_fr}).",
-            f"Correct the birth date in SIECLE ({who_fr}).",
+            f"Corriger dans SIECLE la date de naissance ({who}).",
+            f"Correct the birth date in SIECLE ({who}).",
             ctx,
         ),
         _NO_PAPER_FOR_BIRTH_DATE,
@@ -334,13 +332,38 @@ def _birth_date_issue(
     )
     return Issue(
         Problem.BIRTH_DATE,
-        f"Date de naissance de l'élève incorrecte ({details}) : aucune activation ne peut "
+        f"Date de naissance de l'élève incorrecte ({what_fr}) : aucune activation ne peut "
         "aboutir, quel que soit le parcours.",
-        f"The student's birth date is wrong ({details}): no activation can complete, "
+        f"The student's birth date is wrong ({what_en}): no activation can complete, "
         "whatever the route.",
         steps,
         (B.INVALID_BIRTH_DATE,),
     )
+
+
+def _who(students: Mapping[str, Eleve], eleve_id: str) -> str:
+    eleve = students.get(eleve_id)
+    return str(eleve.name).strip() or eleve_id if eleve is not None else eleve_id
+
+
+def _birth_fr(students: Mapping[str, Eleve], eleve_id: str) -> str:
+    date = students[eleve_id].birth_date if eleve_id in students else None
+    who = _who(students, eleve_id)
+    if eleve_id not in students or date is None:
+        return f"{who} : date absente"
+    if isinstance(date, Invalid):
+        return f"{who} : « {date.raw} » n'est pas une date valide"
+    return f"{who} : {date} invraisemblable pour sa classe"
+
+
+def _birth_en(students: Mapping[str, Eleve], eleve_id: str) -> str:
+    date = students[eleve_id].birth_date if eleve_id in students else None
+    who = _who(students, eleve_id)
+    if eleve_id not in students or date is None:
+        return f"{who}: no date"
+    if isinstance(date, Invalid):
+        return f"{who}: {date.raw!r} is not a valid date"
+    return f"{who}: {date} is implausible for the class level"
 
 
 _NO_PAPER_FOR_BIRTH_DATE = Step(
@@ -715,7 +738,10 @@ def diagnose(
             )
     else:
         issues.append(_account_issue(elig, ctx, account))
-        issues.append(_birth_date_issue(elig, ctx, children, reported is Problem.BIRTH_DATE))
+        students = {c.eleve.eleve_id: c.eleve for c in children}
+        if isinstance(person, Eleve):
+            students[person.eleve_id] = person
+        issues.append(_birth_date_issue(elig, ctx, students, reported is Problem.BIRTH_DATE))
         issues.append(_mobile_issue(elig, ctx, account, reported is Problem.MOBILE))
         issues.append(_email_issue(elig, ctx, account, reported is Problem.EMAIL))
     if reported in (Problem.FORGOTTEN_IDENTIFIER, Problem.FORGOTTEN_PASSWORD):

@@ -140,6 +140,8 @@ def test_wrong_birth_date_blocks_everything_and_paper_does_not_help() -> None:
     assert issue.steps[0].effective_from == NEXT_MORNING
     assert not any(s.unblocks_today for i in result.issues for s in i.steps)
     assert "ne débloque pas" in issue.steps[1].fr
+    assert "« 31/02/2013 » n'est pas une date valide" in issue.summary_fr
+    assert "'31/02/2013' is not a valid date" in issue.summary_en
     assert not result.unblocked_today
     # the mobile issue is still listed, without a paper step
     assert all(not s.unblocks_today for s in result.issue(Problem.MOBILE).steps)
@@ -298,3 +300,15 @@ def test_paper_step_appears_exactly_when_paper_unblocks_today(
         assert not paper_blockers
     if Problem.MOBILE in result.problems and not paper_blockers:
         assert any(s.unblocks_today for s in result.issue(Problem.MOBILE).steps)
+
+
+def test_student_with_implausible_birth_date_is_named() -> None:
+    result = diagnose(student("14/03/2021"), CTX)
+    issue = result.issue(Problem.BIRTH_DATE)
+    assert "Martin Léa : 14/03/2021 invraisemblable" in issue.summary_fr
+    assert "(Martin Léa)" in issue.steps[0].fr
+
+
+def test_missing_birth_date() -> None:
+    issue = diagnose(student(None), CTX).issue(Problem.BIRTH_DATE)
+    assert "date absente" in issue.summary_fr
