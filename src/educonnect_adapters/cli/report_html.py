@@ -369,7 +369,10 @@ def _summary(figures: Figures, fixes: int, w: Mapping[str, str]) -> str:
         (activated, w["activated"]),
         (_pct(activated, stats.total - deactivated), w["rate"]),
         (fixes, w["to_fix"]),
-        (figures.blocked_to_activate, w["blocked"]),
+        (
+            "–" if figures.blocked_to_activate is None else figures.blocked_to_activate,
+            w["blocked"],
+        ),
     ]
     inner = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(t)}</span></div>' for v, t in cards)
     return f'<div class="cards">{inner}</div>'

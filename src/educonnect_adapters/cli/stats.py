@@ -63,7 +63,8 @@ class Figures:
     statistics: Statistics
     classes: tuple[ClassFigures, ...]
     #: accounts still to activate (not activated, notified) with no open route
-    blocked_to_activate: int
+    #: (``None`` over every school: not computed)
+    blocked_to_activate: int | None
     #: the exports the synchronisation applied to the school, oldest first
     exports: tuple[AppliedExport, ...] = ()
 
@@ -97,9 +98,15 @@ def gather(uow: UnitOfWork, school: School | None) -> Figures:
     for (division, state), n in stats.by_division_state.items():
         per_class.setdefault(division, {})[state] = n
     classes = tuple(ClassFigures(d, per_class[d]) for d in sorted(per_class, key=_class_key))
-    blocked = sum(
-        uow.accounts.count(AccountQuery(uai=uai, state=s, blocked=True, limit=None))
-        for s in TO_ACTIVATE
+    # one school: the school index narrows these counts; over every school they
+    # would scan the whole table twice, so they are left out (None)
+    blocked = (
+        sum(
+            uow.accounts.count(AccountQuery(uai=uai, state=s, blocked=True, limit=None))
+            for s in TO_ACTIVATE
+        )
+        if uai is not None
+        else None
     )
     exports: tuple[AppliedExport, ...] = ()
     if school is not None:
@@ -256,6 +263,8 @@ def print_figures(settings: Settings, figures: Figures) -> None:
             for code, n in figures.blockers.items()
         ],
     )
+    if figures.school is None or figures.blocked_to_activate is None:
+        return
     print()
     print(
         t(
@@ -263,8 +272,6 @@ def print_figures(settings: Settings, figures: Figures) -> None:
             f"Accounts to activate with no open route: {figures.blocked_to_activate}",
         )
     )
-    if figures.school is None:
-        return
     print()
     print(t("Évolution : exports appliqués", "Trend: applied exports"))
     if not figures.exports:
