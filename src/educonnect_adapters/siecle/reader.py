@@ -38,9 +38,10 @@ from .records import (
     pick,
     record_id,
     responsable_from,
+    tidy,
 )
 from .spill import Spill
-from .xmlstream import EncodingError, StreamFacts, fields_of, iter_records
+from .xmlstream import EncodingError, StreamFacts, iter_records
 
 __all__ = ["SOURCE_KIND", "SiecleFile", "SiecleReader"]
 
@@ -405,9 +406,9 @@ class SiecleReader:
             return
         divisions = []
         for structure in element.iterchildren("STRUCTURE"):
-            fields = fields_of(structure)
-            if clean_text(fields.get("TYPE_STRUCTURE")).upper() == "D":
-                code = clean_text(fields.get("CODE_STRUCTURE"))
+            kind = structure.findtext("TYPE_STRUCTURE")
+            if kind == "D" or tidy(kind).upper() == "D":
+                code = clean_text(structure.findtext("CODE_STRUCTURE"))
                 if code:
                     divisions.append(sys.intern(code))
         previous = self._divisions.get(eleve_id)

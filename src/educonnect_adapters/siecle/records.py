@@ -21,7 +21,6 @@ from educonnect_core.values import BirthDate, Invalid, clean_text
 
 from .codes import finding
 from .envelope import parse_date
-from .xmlstream import fields_of
 
 __all__ = [
     "ELEVE_FIELDS",
@@ -39,6 +38,11 @@ __all__ = [
 _SIECLE_DATE = re.compile(r"\s*[\"']?\d{2}/\d{2}/\d{4}[\"']?\s*")
 _TRUE: Final = frozenset({"1", "true", "vrai", "o", "oui"})
 _FALSE: Final = frozenset({"0", "false", "faux", "n", "non"})
+_NIVEAUX: Final = {
+    "1": ResponsibilityLevel.LEGAL,
+    "2": ResponsibilityLevel.EN_CHARGE,
+    "3": ResponsibilityLevel.CONTACT,
+}
 _BOOLS: Final = {"0": False, "1": True, "true": True, "false": False}
 _ELEVE_FLAGS: Final = ("ACCEPTE_SMS",)
 _PERSONNE_FLAGS: Final = ("ACCEPTE_SMS", "COMMUNICATION_ADRESSE")
@@ -81,7 +85,7 @@ def record_id(element: etree._Element, name: str) -> str:
     value = element.get(name)
     if value is None:
         value = element.findtext(name)
-    return clean_text(value)
+    return tidy(value)
 
 
 @attrs.define
@@ -121,24 +125,53 @@ def _invalid_field(
 
 
 #: The children of ELEVE, PERSONNE and RESPONSABLE_ELEVE that are read.
-ELEVE_FIELDS: Final = (
-    "NOM_USAGE", "NOM_DE_FAMILLE", "NOM", "PRENOM", "DATE_NAISS", "ID_NATIONAL", "CODE_MEF",
-    "MEL", "TEL_PORTABLE", "DATE_SORTIE", *_ELEVE_FLAGS,
-)  # fmt: skip
-PERSONNE_FIELDS: Final = (
-    "NOM_USAGE", "NOM_DE_FAMILLE", "NOM", "PRENOM", "LC_CIVILITE", "TEL_PORTABLE", "MEL",
-    *_PERSONNE_FLAGS,
-)  # fmt: skip
-LINK_FIELDS: Final = (
-    "ELEVE_ID", "PERSONNE_ID", "NIVEAU_RESPONSABILITE", "RESP_LEGAL", "CODE_PARENTE",
-    *_LINK_FLAGS,
-)  # fmt: skip
+ELEVE_FIELDS: Final = frozenset(
+    {
+        "NOM_USAGE",
+        "NOM_DE_FAMILLE",
+        "NOM",
+        "PRENOM",
+        "DATE_NAISS",
+        "ID_NATIONAL",
+        "CODE_MEF",
+        "MEL",
+        "TEL_PORTABLE",
+        "DATE_SORTIE",
+        *_ELEVE_FLAGS,
+    }
+)
+PERSONNE_FIELDS: Final = frozenset(
+    {
+        "NOM_USAGE",
+        "NOM_DE_FAMILLE",
+        "NOM",
+        "PRENOM",
+        "LC_CIVILITE",
+        "TEL_PORTABLE",
+        "MEL",
+        *_PERSONNE_FLAGS,
+    }
+)
+LINK_FIELDS: Final = frozenset(
+    {"ELEVE_ID", "PERSONNE_ID", "NIVEAU_RESPONSABILITE", "RESP_LEGAL", "CODE_PARENTE", *_LINK_FLAGS}
+)
 
 
-def pick(element: etree._Element, names: tuple[str, ...]) -> dict[str, str | None]:
+def pick(element: etree._Element, names: frozenset[str]) -> dict[str, str | None]:
     """The record's children among ``names``, as tag → text (first occurrence wins)."""
-    fields = fields_of(element)
-    return {name: fields[name] for name in names if name in fields}
+    fields: dict[str, str | None] = {}
+    for child in element:
+        tag = child.tag
+        if tag in names and tag not in fields:
+            fields[tag] = child.text
+    return fields
+
+
+def tidy(raw: str | None) -> str:
+    """:func:`clean_text`, with a shortcut for plain codes and ids (letters, digits)."""
+    if raw is not None and raw.isalnum():
+        return raw
+    return clean_text(raw)
 
 
 def eleve_from(
@@ -216,8 +249,8 @@ def link_from(fields: dict[str, str | None], line: int | None, ctx: RecordContex
     A link without both ids is dropped (finding); a missing or unreadable level
     gives ``UNKNOWN`` (not legal) and a finding.
     """
-    eleve_id = clean_text(fields.get("ELEVE_ID"))
-    personne_id = clean_text(fields.get("PERSONNE_ID"))
+    eleve_id = tidy(fields.get("ELEVE_ID"))
+    personne_id = tidy(fields.get("PERSONNE_ID"))
     if not eleve_id or not personne_id:
         ctx.add(
             "INCOMPLETE_LINK",
@@ -228,11 +261,13 @@ def link_from(fields: dict[str, str | None], line: int | None, ctx: RecordContex
             "ELEVE_ID" if not eleve_id else "PERSONNE_ID",
         )
         return None
-    niveau = clean_text(fields.get("NIVEAU_RESPONSABILITE"))
-    resp_legal = clean_text(fields.get("RESP_LEGAL"))
+    niveau = tidy(fields.get("NIVEAU_RESPONSABILITE"))
+    resp_legal = tidy(fields.get("RESP_LEGAL"))
     field = "NIVEAU_RESPONSABILITE" if niveau or not resp_legal else "RESP_LEGAL"
     try:
-        if niveau:
+        if niveau in _NIVEAUX:
+            level = _NIVEAUX[niveau]
+        elif niveau:
             level = ResponsibilityLevel.from_niveau(niveau)
         elif resp_legal:
             level = ResponsibilityLevel.from_resp_legal(resp_legal)
@@ -253,5 +288,5 @@ def link_from(fields: dict[str, str | None], line: int | None, ctx: RecordContex
         eleve_id=eleve_id,
         personne_id=personne_id,
         level=level,
-        code_parente=clean_text(fields.get("CODE_PARENTE")) or None,
+        code_parente=tidy(fields.get("CODE_PARENTE")) or None,
     )
