@@ -7,10 +7,13 @@ Run this file as a script to print the state diagram generated from the table:
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
+import pkgutil
 import re
 from pathlib import Path
 
+import educonnect_core
 from educonnect_core import hookspecs
 from educonnect_core.blockers import CATALOGUE, BlockerCode
 from educonnect_core.states import TRANSITIONS, AccountState, Event
@@ -64,6 +67,36 @@ def test_eligibility_doc_lists_every_blocker_code() -> None:
     assert rows >= {code.value for code in BlockerCode}
     for code, info in CATALOGUE.items():
         assert info.source.split(" (")[0].split(",")[0] in text, code
+        assert info.remedy_fr in text, f"docs/eligibility.md: stale French remedy of {code}"
+        assert info.remedy_en in text, f"docs/eligibility.md: stale English remedy of {code}"
+
+
+def _core_namespace() -> dict[str, object]:
+    names: dict[str, object] = {}
+    for info in pkgutil.walk_packages(educonnect_core.__path__, "educonnect_core."):
+        if ".testing" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        names.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+    return names
+
+
+def test_glossary_code_names_exist() -> None:
+    """Every ``Class`` or ``Class.member`` the glossary names is a real core name."""
+    text = (DOCS / "glossary.md").read_text(encoding="utf-8")
+    namespace = _core_namespace()
+    checked = 0
+    for ref in re.findall(r"`([A-Z][A-Za-z]*(?:\.[A-Za-z_]+)*)`", text):
+        head, *rest = ref.split(".")
+        if ref.isupper() and head not in namespace:
+            continue  # a SIECLE element name (`PERSONNE`, `CODE_MEF`…), not code
+        assert head in namespace, f"docs/glossary.md names {ref!r}: no {head} in educonnect_core"
+        target = namespace[head]
+        for attr in rest:
+            assert hasattr(target, attr), f"docs/glossary.md names {ref!r}: no {attr}"
+            target = getattr(target, attr)
+        checked += 1
+    assert checked > 30
 
 
 def _hookspecs() -> list[ast.FunctionDef]:

@@ -480,8 +480,9 @@ def _messy(
 def eleves(
     *, school_year: int = 2025, messy: bool = False, **overrides: Any
 ) -> SearchStrategy[Eleve]:
-    """Students. By default every field is valid and the birth date is plausible for
-    the class level (``mef``) in ``school_year``. With ``messy=True`` the birth date,
+    """Students. By default every field is valid (a student's own email may be absent,
+    their mobile is) and the birth date is plausible for the class level (``mef``) in
+    ``school_year``, so that eligibility finds nothing wrong. With ``messy=True`` the birth date,
     INE, email and mobile may be missing or :class:`~educonnect_core.values.Invalid`,
     as a real export gives them. Any field can be overridden by a value or a strategy.
     """
