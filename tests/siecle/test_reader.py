@@ -430,3 +430,70 @@ def test_plugin_is_installed_through_its_entry_point(write: Writer) -> None:
     reader = plugins.open_source([write("e.xml", eleves), write("r.xml", resp)])
     assert getattr(reader, "kind", None) == "siecle"
     assert len(list(reader.eleves())) == 2
+
+
+def test_rarer_findings(write: Writer) -> None:
+    eleves = eleves_xml(
+        eleve("1", extra="<DATE_SORTIE>2025-12-20</DATE_SORTIE>\n").replace("000000001AB", "12-34")
+        + eleve("2", nom="", prenom="Zoé"),
+        structure("1", "3A").replace(
+            "</STRUCTURES_ELEVE>",
+            "<STRUCTURE><CODE_STRUCTURE>3B</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE>"
+            "</STRUCTURE></STRUCTURES_ELEVE>",
+        ),
+    ).replace('<BEE_ELEVES VERSION="3.0">', '<BEE_ELEVES VERSION="9.9">')
+    incomplete = "<RESPONSABLE_ELEVE><ELEVE_ID>1</ELEVE_ID></RESPONSABLE_ELEVE>\n"
+    resp = responsables_xml(personne("10"), incomplete)
+    reader = read([write("e.xml", eleves), write("r.xml", resp)])
+    students = {e.eleve_id: e for e in reader.eleves()}
+    assert students["1"].current  # malformed DATE_SORTIE: kept as current
+    assert students["1"].division == "3A"
+    assert isinstance(students["1"].ine, Invalid)
+    assert list(reader.responsables())
+    assert list(reader.links()) == []
+    found = {f.code: f for f in reader.findings}
+    assert found["INVALID_DATE_SORTIE"].field == "DATE_SORTIE"
+    assert found["INVALID_INE"].field == "ID_NATIONAL"
+    assert found["SEVERAL_DIVISIONS"].siecle_id == "1"
+    assert found["MISSING_NAME"].siecle_id == "2"
+    assert found["UNKNOWN_VERSION"].severity is Severity.INFO
+    assert found["INCOMPLETE_LINK"].severity is Severity.ERROR
+
+
+def test_other_sections_and_nomenclatures_are_skipped(write: Writer) -> None:
+    sections = (
+        '<OPTIONS><OPTION ELEVE_ID="1"><OPTIONS_ELEVE><CODE_MATIERE>030201</CODE_MATIERE>'
+        '</OPTIONS_ELEVE></OPTION></OPTIONS>\n<ADRESSES><ADRESSE ADRESSE_ID="7">'
+        "<LIGNE1_ADRESSE>1 rue Haute</LIGNE1_ADRESSE></ADRESSE></ADRESSES>\n"
+        "<AUTRE><X>y</X></AUTRE>\n"
+    )
+    eleves = eleves_xml(eleve("1") + eleve("2"), structure("2", "6A")).replace(
+        "<DONNEES>\n", "<DONNEES>\n" + sections
+    )
+    nomenclatures = (
+        '<?xml version="1.0" encoding="ISO-8859-15"?>\n<BEE_NOMENCLATURES VERSION="1.0">'
+        f"{PARAMS}<DONNEES/></BEE_NOMENCLATURES>\n"
+    )
+    reader = read([write("e.xml", eleves), write("n.xml", nomenclatures)])
+    assert {e.eleve_id: e.division for e in reader.eleves()} == {"1": None, "2": "6A"}
+    assert "IGNORED_FILE" in codes(reader)
+
+
+def test_no_export_date(write: Writer) -> None:
+    params = PARAMS.replace("<DATE_EXPORT>12/01/2026</DATE_EXPORT>", "").replace(
+        "<HORODATAGE>12/01/2026 07:42:10</HORODATAGE>", ""
+    )
+    text = eleves_xml(eleve("1", extra="<DATE_SORTIE>30/06/2026</DATE_SORTIE>\n"), params=params)
+    reader = read([write("e.xml", text)])
+    assert reader.school.exported_at is None
+    assert not next(reader.eleves()).current
+    assert "NO_EXPORT_DATE" in codes(reader)
+
+
+def test_spill_files_are_removed_on_close(write: Writer) -> None:
+    eleves, resp = simple_export()
+    reader = read([write("e.xml", eleves), write("r.xml", resp)])
+    paths = [Path(spill._path) for spill in reader._spills.values()]
+    assert all(p.exists() for p in paths)
+    reader.close()
+    assert not any(p.exists() for p in paths)
