@@ -8,9 +8,10 @@
   suites of the how-to guides). In the pages we own, each line of a ``sh``
   block that starts with ``educonnect`` runs too, in the same folder, through
   :func:`educonnect_adapters.cli.main.main`, and must exit 0.
-* Pages whose examples are fragments (they use names the page never defines)
-  are listed in :data:`FRAGMENTS` with the reason: their blocks must still
-  compile, and the test says they were not run.
+* A page whose examples use a few names they do not define (``store``,
+  ``reader``, ``clock``) gets them from :data:`PRELUDES`. Pages whose examples
+  are fragments of a larger program are listed in :data:`FRAGMENTS` with the
+  reason: their blocks must still compile, and the test says they were not run.
 * Every blocker code, every finding code the SIECLE and ONDE adapters can
   report, and every public module of ``educonnect_core`` appear in the docs.
 
@@ -66,6 +67,23 @@ FRAGMENTS: Final[dict[str, str]] = {
     "channels.md": "sketches a third-party channel around an imaginary ENT client",
     "hooks.md": "a hook implementation shown alone",
     "onde.md": "re-registers the ONDE plugin in an application's own Plugins",
+    "storage.md": "works on an account and an audit event the page does not build",
+}
+
+#: Names a page's examples use without defining them, given here so that the
+#: examples run as they are (the demo export, a memory store, a fixed clock).
+PRELUDES: Final[dict[str, str]] = {
+    "sync.md": """
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from educonnect_core.plugins import Plugins
+from educonnect_core.testing.fakes import FixedClock
+plugins = Plugins.installed()
+reader = plugins.open_source(sorted(Path(".").glob("ExportXML_*.zip")))
+store = plugins.open_store("memory://")
+clock = FixedClock(dt.datetime(2026, 1, 12, 15, 0, tzinfo=ZoneInfo("Europe/Paris")))
+""",
 }
 
 _FENCE: Final = re.compile(
@@ -184,6 +202,7 @@ def _run_test_files(files: list[Path], folder: Path, page: str) -> None:
     assert done.returncode == 0, f"docs/{page}: pytest {[f.name for f in files]} failed\n" + (
         done.stdout[-4000:] + done.stderr[-2000:]
     )
+    assert " passed" in done.stdout, f"docs/{page}: pytest ran no test\n{done.stdout[-2000:]}"
 
 
 @pytest.mark.parametrize("page", _pages_with_code())
@@ -197,6 +216,8 @@ def test_examples_run(page: str, tmp_path: Path) -> None:
     namespace: dict[str, object] = {"__name__": f"docs_{page.replace('/', '_')[:-3]}"}
     test_files: list[Path] = []
     with _working_folder(tmp_path):
+        if page in PRELUDES:
+            exec(compile(PRELUDES[page], f"prelude of docs/{page}", "exec"), namespace)
         for block in blocks:
             if block.title is not None:
                 target = tmp_path / block.title
@@ -307,10 +328,10 @@ def test_every_public_core_module_has_an_api_page() -> None:
 
 def test_every_page_is_in_the_navigation() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    pages = {p.relative_to(DOCS).as_posix() for p in _pages()}
-    missing = {p for p in pages if p not in nav}
-    assert not missing, f"mkdocs.yml nav lacks {sorted(missing)} (add them under a section)"
     listed = set(re.findall(r":\s*([\w./-]+\.md)\s*$", nav, flags=re.M))
     listed |= set(re.findall(r"^\s*-\s*([\w./-]+\.md)\s*$", nav, flags=re.M))
-    absent = {p for p in listed if not (DOCS / p).is_file()}
+    pages = {p.relative_to(DOCS).as_posix() for p in _pages()}
+    missing = pages - listed
+    assert not missing, f"mkdocs.yml nav lacks {sorted(missing)} (add them under a section)"
+    absent = listed - pages
     assert not absent, f"mkdocs.yml nav names missing pages {sorted(absent)}"
