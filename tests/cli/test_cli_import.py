@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from cli_run import Run
 
 
@@ -76,3 +78,13 @@ def test_debug_shows_the_traceback(cli: Run, export: list[Path]) -> None:
     result = cli("--debug", "import", *export, "--store", "nosuch://x")
     assert result.code == 2
     assert "Traceback" in result.err
+
+
+def test_progress_bar_on_a_terminal_goes_to_stderr(
+    cli: Run, export: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = cli("import", *export)
+    assert result.code == 0, result.err
+    assert "comptes créés" in result.out
+    assert "\x1b" not in result.out  # nothing of the bar in the summary

@@ -175,6 +175,7 @@ class Progress:
 
     def __enter__(self) -> Self:
         if self._enabled:
+            from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
@@ -182,6 +183,7 @@ class Progress:
                 TextColumn("{task.description}"),
                 TextColumn("{task.completed:>9,d}"),
                 TimeElapsedColumn(),
+                console=Console(stderr=True),
                 transient=True,
             )
             self._progress.start()
