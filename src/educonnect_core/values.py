@@ -66,7 +66,7 @@ class Uai:
 
     @value.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not re.fullmatch(r"\d{7}[A-Z]", value):
+        if not re.fullmatch(r"[0-9]{7}[A-Z]", value):
             raise InvalidValue("Uai", value, "expected 7 digits and a check letter")
         expected = UAI_CHECK_LETTERS[int(value[:7]) % 23]
         if value[7] != expected:
@@ -204,7 +204,7 @@ class MobilePhone:
 
     @e164.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not re.fullmatch(r"\+[1-9]\d{6,14}", value):
+        if not re.fullmatch(r"\+[1-9][0-9]{6,14}", value):
             raise InvalidValue("MobilePhone", value, "expected E.164 (+ and 7 to 15 digits)")
 
     @classmethod

@@ -45,6 +45,12 @@ def test_uai_rejects_bad_values_naming_the_value(raw: str) -> None:
     assert raw.strip().upper() in str(info.value)
 
 
+def test_uai_digits_are_ascii_only() -> None:
+    # Arabic-Indic digits for 0990007: int() reads them, a key must not
+    with pytest.raises(InvalidValue):
+        Uai.parse("\u0660\u0669\u0669\u0660\u0660\u0660\u0667V")
+
+
 def test_uai_wrong_check_letter_says_which_letter_is_expected() -> None:
     with pytest.raises(InvalidValue, match="check letter should be 'V'"):
         Uai.parse("0990007A")
@@ -233,6 +239,8 @@ def test_parse_field_keeps_invalid_value() -> None:
 def test_mobile_constructor_checks_e164() -> None:
     with pytest.raises(InvalidValue, match=r"E\.164"):
         MobilePhone("0612345678")
+    with pytest.raises(InvalidValue):
+        MobilePhone("+3\u0663612345678")  # a non-ASCII digit
 
 
 @given(ecs.mobile_notations())
