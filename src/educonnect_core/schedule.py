@@ -15,6 +15,11 @@ def _check_hour(instance: RefreshSchedule, attribute: attrs.Attribute[int], valu
         raise ValueError(f"RefreshSchedule.{attribute.name}: expected 0..23, got {value!r}")
 
 
+def _check_minute(instance: RefreshSchedule, attribute: attrs.Attribute[int], value: int) -> None:
+    if not 0 <= value <= 59:
+        raise ValueError(f"RefreshSchedule.{attribute.name}: expected 0..59, got {value!r}")
+
+
 @attrs.frozen
 class RefreshSchedule:
     """The nightly refresh of the EduConnect référentiel from SIECLE.
@@ -24,7 +29,7 @@ class RefreshSchedule:
     """
 
     hour: int = attrs.field(default=6, validator=_check_hour)
-    minute: int = 0
+    minute: int = attrs.field(default=0, validator=_check_minute)
     timezone: str = "Europe/Paris"
 
     @property

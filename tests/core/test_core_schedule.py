@@ -76,6 +76,8 @@ def test_other_timezone() -> None:
 def test_bad_settings_and_naive_time_are_refused() -> None:
     with pytest.raises(ValueError, match="hour"):
         RefreshSchedule(hour=24)
+    with pytest.raises(ValueError, match="minute"):
+        RefreshSchedule(minute=60)
     with pytest.raises(ValueError, match="aware"):
         RefreshSchedule().effective_from(dt.datetime(2026, 1, 12, 15, 0))
 
