@@ -140,6 +140,8 @@ def bench_sqlite(total: int, folder: Path) -> dict[str, float]:
     uow.close()
     bare.close()
     figures = {"load": ours, "load_bare": bare_t, "snap": snap_ours, "snap_bare": snap_bare}
+    store.close()  # as a later command would: a new process opens the store afresh
+    store = SqliteStore(folder / "store.db")
     figures.update(statistics_times(store))
     store.close()
     return figures

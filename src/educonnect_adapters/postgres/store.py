@@ -354,9 +354,11 @@ class _Accounts:
             "ORDER BY coalesce(name_key, ''), account_id LIMIT %s OFFSET %s",
             (*params, query.limit, query.offset),
         ).fetchall()
-        return Page(
-            tuple(map(account_from_row, rows)), self.count(query), query.offset, query.limit
-        )
+        if query.offset == 0 and (query.limit is None or len(rows) < query.limit):
+            total = len(rows)  # the page holds every match: no second scan
+        else:
+            total = self.count(query)
+        return Page(tuple(map(account_from_row, rows)), total, query.offset, query.limit)
 
     def count(self, query: AccountQuery) -> int:
         where, params = _where(query)
@@ -579,11 +581,12 @@ class _People:
         return (loads(r[0], Responsable) for r in rows)
 
     def _links(self, where: str, params: Sequence[object]) -> list[Link]:
+        # sorted here, as in the SQLite backend
         rows = self._uow.conn.execute(
-            "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE "
-            f"{where} ORDER BY eleve_id, personne_id",
+            f"SELECT eleve_id, personne_id, level, code_parente FROM links WHERE {where}",
             params,
-        )
+        ).fetchall()
+        rows.sort(key=lambda r: (r[0], r[1]))
         return [Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in rows]
 
     def links(self, uai: Uai) -> Iterator[Link]:
@@ -599,9 +602,10 @@ class _People:
         rows = self._uow.conn.execute(
             "SELECT l.eleve_id, l.personne_id, l.level, l.code_parente, e.data "
             "FROM links l JOIN eleves e ON e.uai = l.uai AND e.eleve_id = l.eleve_id "
-            "WHERE l.uai = %s AND l.personne_id = %s ORDER BY l.eleve_id",
+            "WHERE l.uai = %s AND l.personne_id = %s",
             (uai.value, personne_id),
-        )
+        ).fetchall()
+        rows.sort(key=lambda r: r[0])  # not ORDER BY: see _links
         return [
             Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
             for e, p, level, code, data in rows

@@ -356,7 +356,10 @@ class _Accounts:
             "ORDER BY coalesce(name_key, ''), account_id LIMIT ? OFFSET ?",
             (*params, limit, query.offset),
         ).fetchall()
-        total = conn.execute(f"SELECT count(*) FROM accounts WHERE {where}", params).fetchone()[0]
+        if query.offset == 0 and (query.limit is None or len(rows) < query.limit):
+            total = len(rows)  # the page holds every match: no second scan
+        else:
+            total = self.count(query)
         return Page(tuple(map(account_from_row, rows)), total, query.offset, query.limit)
 
     def count(self, query: AccountQuery) -> int:
@@ -578,12 +581,14 @@ class _People:
         )
         return (loads(r[0], Responsable) for r in cursor)
 
-    def _links(self, where: str, params: Sequence[object]) -> list[Link]:
+    def _links(self, where: str, params: Sequence[object], index: str = "") -> list[Link]:
+        # sorted here, and the index named: without statistics SQLite's planner prefers
+        # a walk of the primary key's uai prefix (the whole school) to the index
         rows = self._uow.conn.execute(
-            "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE "
-            f"{where} ORDER BY eleve_id, personne_id",
+            f"SELECT eleve_id, personne_id, level, code_parente FROM links {index} WHERE {where}",
             params,
-        )
+        ).fetchall()
+        rows.sort(key=lambda r: (r[0], r[1]))
         return [Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in rows]
 
     def links(self, uai: Uai) -> Iterator[Link]:
@@ -598,15 +603,21 @@ class _People:
         return self._links("uai = ? AND eleve_id = ?", (uai.value, eleve_id))
 
     def links_of_responsable(self, uai: Uai, personne_id: str) -> list[Link]:
-        return self._links("uai = ? AND personne_id = ?", (uai.value, personne_id))
+        return self._links(
+            "uai = ? AND personne_id = ?",
+            (uai.value, personne_id),
+            "INDEXED BY links_by_responsable",
+        )
 
     def children(self, uai: Uai, personne_id: str) -> list[Child]:
         rows = self._uow.conn.execute(
             "SELECT l.eleve_id, l.personne_id, l.level, l.code_parente, e.data "
-            "FROM links l JOIN eleves e ON e.uai = l.uai AND e.eleve_id = l.eleve_id "
-            "WHERE l.uai = ? AND l.personne_id = ? ORDER BY l.eleve_id",
+            "FROM links l INDEXED BY links_by_responsable "
+            "JOIN eleves e ON e.uai = l.uai AND e.eleve_id = l.eleve_id "
+            "WHERE l.uai = ? AND l.personne_id = ?",
             (uai.value, personne_id),
-        )
+        ).fetchall()
+        rows.sort(key=lambda r: r[0])  # not ORDER BY: see _links
         return [
             Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
             for e, p, level, code, data in rows
