@@ -5,7 +5,12 @@ into their canonical strings (``Uai`` → ``"0990007V"``, ``BirthDate`` → ISO
 date), an :class:`~educonnect_core.values.Invalid` into ``{"raw", "code",
 "reason"}``, dates and datetimes into ISO strings, and enums into their values.
 ``converter.structure(converter.unstructure(x), type(x)) == x`` for every
-domain object.
+domain object; :func:`dumps` and :func:`loads` wrap it with JSON.
+
+The flat row codecs (``account_row``, ``snapshot_row``, ``audit_row``,
+``delivery_row`` and their inverses, with the column lists ``*_COLUMNS``) are
+shared by the SQL backends: one tuple of str/int/None per object, in column
+order; they are the hot path of bulk loads.
 """
 
 from __future__ import annotations
