@@ -106,8 +106,9 @@ def responsables_xml(day: int = 1) -> str:
     )
 
 
-def write_export(folder: Path, day: int = 1) -> list[Path]:
-    """The two zipped files a school office sends on ``day``, written into ``folder``."""
+def write_export(folder: Path, day: int = 1, uai: str = UAI) -> list[Path]:
+    """The two zipped files a school office sends on ``day``, written into ``folder``
+    (``uai``: the same people in another school)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for name, xml in (
@@ -116,6 +117,7 @@ def write_export(folder: Path, day: int = 1) -> list[Path]:
     ):
         path = folder / f"ExportXML_{name}.zip"
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            xml = xml.replace(f"<UAJ>{UAI}</UAJ>", f"<UAJ>{uai}</UAJ>")
             archive.writestr(f"{name}.xml", xml.encode("iso-8859-15"))
         files.append(path)
     return files

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from cli_run import Run
+from school_files import write_export
 
 pytestmark = pytest.mark.usefixtures("imported")
 
@@ -49,3 +51,24 @@ def test_stats_in_english(cli: Run) -> None:
     result = cli("stats", "--lang", "en")
     assert "Activation rate by class" in result.out
     assert "Blockers by code" in result.out
+
+
+def test_several_schools_need_uai_or_all_schools(cli: Run, imported: Path) -> None:
+    other = write_export(imported / "other", uai="0990008W")
+    # the settings file's school is the default: another school's export is refused
+    refused = cli("import", *other)
+    assert refused.code == 2
+    assert "not 0990007V" in refused.err
+    assert cli("import", *other, "--uai", "0990008W").code == 0
+    (imported / "educonnect.toml").unlink()
+    ambiguous = cli("stats")
+    assert ambiguous.code == 2
+    assert "--uai" in ambiguous.err
+    one = json.loads(cli("stats", "--json", "--uai", "0990008W").out)
+    assert one["uai"] == "0990008W"
+    assert one["total"] == 7
+    both = json.loads(cli("stats", "--json", "--all-schools").out)
+    assert both["uai"] is None
+    assert both["total"] == 14
+    assert both["blocked_to_activate"] is None
+    assert "Tous les établissements" in cli("stats", "--all-schools").out
