@@ -295,11 +295,16 @@ def test_paper_step_appears_exactly_when_paper_unblocks_today(
     children = family.children_of(person.personne_id)
     result = diagnose(person, ctx, children=children)
     paper_blockers = result.eligibility[Route.PROVISIONAL_PAPER].blockers
-    offered = any(s.unblocks_today for i in result.issues for s in i.steps)
-    if offered:
-        assert not paper_blockers
-    if Problem.MOBILE in result.problems and not paper_blockers:
-        assert any(s.unblocks_today for s in result.issue(Problem.MOBILE).steps)
+
+    def offers_paper(problem: Problem) -> bool:
+        steps = result.issue(problem).steps
+        return any(s.unblocks_today and "papier" in s.fr for s in steps)
+
+    for problem in result.problems:
+        if paper_blockers:
+            assert not offers_paper(problem)
+        elif problem in (Problem.MOBILE, Problem.EMAIL):
+            assert offers_paper(problem)
 
 
 def test_student_with_implausible_birth_date_is_named() -> None:
@@ -312,3 +317,22 @@ def test_student_with_implausible_birth_date_is_named() -> None:
 def test_missing_birth_date() -> None:
     issue = diagnose(student(None), CTX).issue(Problem.BIRTH_DATE)
     assert "date absente" in issue.summary_fr
+
+
+@given(
+    ecs.eleves(messy=True),
+    ecs.accounts(profile=Profile.ELEVE),
+    contexts,
+    st.sampled_from([None, *Problem]),
+)
+def test_diagnosis_of_an_account_in_any_state(
+    eleve: Eleve, account: Account, ctx: EvaluationContext, reported: Problem | None
+) -> None:
+    result = diagnose(eleve, ctx, account=account, reported=reported)
+    assert result.state is account.state
+    for issue in result.issues:
+        assert issue.steps
+    if account.state in (AccountState.ACTIVATED, AccountState.PASSWORD_RESET):
+        assert result.problems == (() if reported is None else (reported,))
+    if reported in (Problem.FORGOTTEN_IDENTIFIER, Problem.FORGOTTEN_PASSWORD):
+        assert result.problems[-1] is reported
