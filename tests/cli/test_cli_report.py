@@ -49,7 +49,11 @@ def test_report_lists_people_to_fix_per_class(report: Path) -> None:
     assert {svg.get("data-chart") for svg in page.iter("svg")} == CHARTS
     classes = {h.get("data-class"): h for h in page.iter("h3")}
     assert set(classes) == {"3A", "3B"}
-    tables = {d: h.getnext().text_content() for d, h in classes.items()}
+    tables = {}
+    for division, heading in classes.items():
+        table = heading.getnext()
+        assert table is not None
+        tables[division] = table.text_content()
     assert JEAN in tables["3A"]
     assert "NOT_A_MOBILE" in tables["3A"]
     assert INES in tables["3B"]
