@@ -177,3 +177,18 @@ def test_notify_by_email_through_a_real_smtp_server(cli: Run) -> None:
     assert "Canal email : 1 remis" in result.out
     (message,) = inbox.messages
     assert message["To"].addresses[0].addr_spec == "claire.martin@example.org"
+
+
+def test_resend_notification_issues_a_new_letter(cli: Run, imported: Path) -> None:
+    assert cli("notify", ZOE, "--set", "output_dir=lettres").code == 0
+    resent = cli("resend-notification", ZOE, "--set", "output_dir=lettres")
+    assert resent.code == 0, resent.err
+    assert "Canal paper : 1 remis" in resent.out
+    assert len(list((imported / "lettres").glob("*.pdf"))) == 2  # never overwritten
+
+
+def test_no_password_by_sms(cli: Run) -> None:
+    result = cli("notify", ZOE, "--channel", "sms", "--set", "url=http://127.0.0.1:9/sms")
+    assert result.code == 2
+    assert "never sent by SMS" in result.err
+    assert json.loads(cli("account", ZOE, "--json").out)["account"]["state"] == "not_activated"

@@ -23,6 +23,7 @@ from educonnect_core.actions import Action, Outcome
 from educonnect_core.channels import (
     BatchResult,
     Channel,
+    Medium,
     Notification,
     NotifiedChild,
     deliver_batch,
@@ -55,10 +56,20 @@ from .settings import (
 
 __all__ = ["register", "run"]
 
+#: Single-account actions that issue something to deliver.
+_ISSUING: Final = frozenset(
+    {Action.RESEND_NOTIFICATION, Action.RESET_PASSWORD, Action.RECALL_IDENTIFIER}
+)
+#: Actions whose notification carries a provisional password.
+_WITH_PASSWORD: Final = frozenset(
+    {Action.NOTIFY, Action.RESEND_NOTIFICATION, Action.RESET_PASSWORD}
+)
+
 #: Where the paper channel writes its PDFs when no ``output_dir`` is set.
 DEFAULT_LETTERS_DIR: Final = "educonnect-courriers"
 
 _SINGLE: Final = {
+    "resend-notification": Action.RESEND_NOTIFICATION,
     "reset-password": Action.RESET_PASSWORD,
     "recall-identifier": Action.RECALL_IDENTIFIER,
     "deactivate": Action.DEACTIVATE,
@@ -66,6 +77,7 @@ _SINGLE: Final = {
 }
 _HELP: Final = {
     "notify": "notifier des comptes (identifiants provisoires) / notify accounts",
+    "resend-notification": "renvoyer une notification (nouveau mot de passe) / resend",
     "reset-password": "réinitialiser le mot de passe / reset the password",
     "recall-identifier": "rappeler l'identifiant / recall the identifier",
     "deactivate": "désactiver un compte / deactivate an account",
@@ -111,7 +123,7 @@ def register(sub: Any) -> None:
         parser.add_argument("account_id", metavar="ID", help="account id")
         if action is Action.DEACTIVATE:
             parser.add_argument("--reason", help="short reason code kept on the account")
-        if action in (Action.RESET_PASSWORD, Action.RECALL_IDENTIFIER):
+        if action in _ISSUING:
             _channel_options(parser)
         add_actor_options(parser)
         add_common_options(parser)
@@ -138,8 +150,10 @@ def _run(args: argparse.Namespace, settings: Settings, session: Session) -> int:
             return _notify(args, settings, store, service, session)
         action = _SINGLE[args.action_name]
         # open the channel first: a bad setting must stop us before anything is issued
-        channel = _open_channel(args, settings) if hasattr(args, "channel") else None
-        if action is Action.RESET_PASSWORD:
+        channel = _open_channel(args, settings, action) if action in _ISSUING else None
+        if action is Action.RESEND_NOTIFICATION:
+            result = service.resend_notification(session, args.account_id)
+        elif action is Action.RESET_PASSWORD:
             result = service.reset_password(session, args.account_id)
         elif action is Action.RECALL_IDENTIFIER:
             result = service.recall_identifier(session, args.account_id)
@@ -178,7 +192,7 @@ def _notify(
             if args.division
             else Selection.of_profile(uai, profile)
         )
-    channel = None if args.dry_run else _open_channel(args, settings)
+    channel = None if args.dry_run else _open_channel(args, settings, Action.NOTIFY)
     if len(ids) == 1 and not args.dry_run:
         results: Sequence[ActionResult] = [service.notify(session, ids[0])]
         bulk: BulkResult | None = None
@@ -203,8 +217,12 @@ def _notify(
     return 1 if refused or failed else 0
 
 
-def _open_channel(args: argparse.Namespace, settings: Settings) -> Channel:
-    """The ``--channel`` plugin with the file's ``[channels.NAME]`` and ``--set`` settings."""
+def _open_channel(args: argparse.Namespace, settings: Settings, action: Action) -> Channel:
+    """The ``--channel`` plugin with the file's ``[channels.NAME]`` and ``--set`` settings.
+
+    A channel that could not carry what ``action`` issues (a password by SMS) is
+    refused here, before anything is issued.
+    """
     name: str = args.channel
     channel_settings = settings.channel_settings(name)
     for item in args.channel_set:
@@ -214,7 +232,13 @@ def _open_channel(args: argparse.Namespace, settings: Settings) -> Channel:
         channel_settings[key.strip()] = value
     if name == "paper":
         channel_settings.setdefault("output_dir", DEFAULT_LETTERS_DIR)
-    return Plugins.installed().open_channel(name, channel_settings)
+    channel = Plugins.installed().open_channel(name, channel_settings)
+    if action in _WITH_PASSWORD and channel.medium is Medium.SMS:
+        raise BadInput(
+            f"--channel {name}: a provisional password is never sent by SMS; "
+            "use paper or email (SMS carries identifier recalls only)"
+        )
+    return channel
 
 
 def _deliver(
