@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from onde_samples import Quoting, render
 
@@ -127,8 +128,14 @@ def test_cells_round_trip_in_every_dialect(
     encoding: str,
     newline: str,
 ) -> None:
+    data = render(rows, quoting, newline).encode(encoding)
+    if encoding == "cp1252":
+        # A cp1252 file whose bytes are also valid UTF-8 (e.g. "Â\xa0") is read as
+        # UTF-8 by design (BOM → strict UTF-8 → cp1252): not a round trip to test.
+        with contextlib.suppress(UnicodeDecodeError):
+            assume(data.decode("utf-8") == data.decode("cp1252"))
     path = tmp_path_factory.mktemp("rt") / "x.csv"
-    path.write_bytes(render(rows, quoting, newline).encode(encoding))
+    path.write_bytes(data)
     kept = [r for r in rows if any(c.strip() for c in r)]
     read = [cells for _, cells in CsvRows(path, detect_encoding(path))]
     assert read == kept
