@@ -167,6 +167,20 @@ def _siecle_step(fr: str, en: str, ctx: EvaluationContext) -> Step:
 
 def _paper_step(ctx: EvaluationContext, account: Account | None, meanwhile: bool = True) -> Step:
     renotify = account is not None and account.state is AccountState.NOTIFIED
+    if account is not None and renotify and account.credential_valid_on(ctx.at.date()):
+        until = account.credential.valid_until if account.credential else ctx.at.date()
+        when_fr, when_en = ("En attendant, l", "Meanwhile, t") if meanwhile else ("L", "T")
+        return Step(
+            f"{when_fr}a personne peut activer son compte avec la notification déjà remise "
+            f"(valable jusqu'au {until:%d/%m/%Y}) ; si elle l'a perdue, notifier à nouveau le "
+            "compte et distribuer la nouvelle notification sur papier.",
+            f"{when_en}he person can activate with the notification already handed out (valid "
+            f"until {until:%Y-%m-%d}); if it was lost, notify the account again and hand out "
+            "the new notification on paper.",
+            Actor.PERSON,
+            effective_from=ctx.at,
+            unblocks_today=True,
+        )
     verb_fr = "notifier à nouveau" if renotify else "notifier"
     verb_en = "notify again" if renotify else "notify"
     if not meanwhile:

@@ -336,3 +336,12 @@ def test_diagnosis_of_an_account_in_any_state(
         assert result.problems == (() if reported is None else (reported,))
     if reported in (Problem.FORGOTTEN_IDENTIFIER, Problem.FORGOTTEN_PASSWORD):
         assert result.problems[-1] is reported
+
+
+def test_a_valid_letter_already_handed_out_is_the_way_in_today() -> None:
+    account = notified(dt.date(2026, 1, 5), Profile.RESPONSABLE)
+    result = diagnose(parent(mobile=None), CTX, children=kids(), account=account)
+    paper = [s for s in result.issue(Problem.MOBILE).steps if s.unblocks_today]
+    assert len(paper) == 1
+    assert "notification déjà remise (valable jusqu'au 05/04/2026)" in paper[0].fr
+    assert paper[0].actor is Actor.PERSON
