@@ -29,7 +29,9 @@ def typing(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    session.install("-e", ".[test]")
+    """Build the site with warnings as errors, then run every example of the docs."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", f"{session.create_tmp()}/site")
     session.run("python", "-m", "pytest", "tests/test_docs.py", *session.posargs)
 
 
