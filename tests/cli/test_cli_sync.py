@@ -49,3 +49,11 @@ def test_an_older_export_is_refused_unless_forced(
     forced = cli("sync", *export, "--force", "--lang", "en")
     assert forced.code == 0, forced.err
     assert "reactivated" in forced.out
+
+
+def test_report_lists_the_applied_exports(cli: Run, day2: list[Path], imported: Path) -> None:
+    assert cli("sync", *day2).code == 0
+    assert cli("report", "--html", "r.html").code == 0
+    text = (imported / "r.html").read_text(encoding="utf-8")
+    assert "Exports SIECLE appliqués" in text
+    assert "13/01/2026 07:42" in text

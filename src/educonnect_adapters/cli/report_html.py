@@ -21,6 +21,8 @@ from educonnect_core.people import Profile
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
 
+from .stats import export_counts
+
 if TYPE_CHECKING:
     from .report import ToFix
     from .stats import Figures
@@ -47,6 +49,10 @@ _WORDS: Final = {
         "h_blockers": "Blocages à corriger dans SIECLE",
         "h_to_fix": "Personnes à corriger dans SIECLE, par classe",
         "h_profiles": "Comptes par profil et état",
+        "h_exports": "Exports SIECLE appliqués (synchronisations)",
+        "no_export": "Aucune synchronisation depuis l'import initial.",
+        "exported": "export du",
+        "effective": "effectif le",
         "accounts": "comptes",
         "activated": "activés",
         "rate": "taux d'activation",
@@ -86,6 +92,10 @@ _WORDS: Final = {
         "h_blockers": "Blockers to fix in SIECLE",
         "h_to_fix": "People to fix in SIECLE, per class",
         "h_profiles": "Accounts by profile and state",
+        "h_exports": "SIECLE exports applied (synchronisations)",
+        "no_export": "No synchronisation since the first import.",
+        "exported": "exported",
+        "effective": "effective",
         "accounts": "accounts",
         "activated": "activated",
         "rate": "activation rate",
@@ -186,11 +196,20 @@ def _funnel(figures: Figures, w: Mapping[str, str]) -> str:
             f'<text x="290" y="{y + 23}" text-anchor="end">{_e(text)}</text>'
             f'<rect x="{x:.1f}" y="{y}" width="{max(bar, 1)}" height="{stage_h}" rx="4" '
             f'fill="{colour}"><title>{_e(text)} : {value}</title></rect>'
-            f'<text x="{300 + span / 2:.0f}" y="{y + 23}" text-anchor="middle" '
-            f'style="fill:#fff;font-weight:600">{value} ({_pct(value, active)})</text>'
+            + _funnel_label(f"{value} ({_pct(value, active)})", x, bar, y + 23)
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _funnel_label(text: str, x: float, bar: int, baseline: int) -> str:
+    """The stage's figure: white inside a wide bar, dark beside a narrow one."""
+    if bar >= 110:
+        return (
+            f'<text x="{x + bar / 2:.0f}" y="{baseline}" text-anchor="middle" '
+            f'style="fill:#fff;font-weight:600">{_e(text)}</text>'
+        )
+    return f'<text x="{x + bar + 8:.0f}" y="{baseline}" style="font-weight:600">{_e(text)}</text>'
 
 
 def _class_segments(by_state: Mapping[AccountState, int]) -> list[tuple[str, int, str]]:
@@ -237,7 +256,7 @@ def _funnel_classes(figures: Figures, w: Mapping[str, str]) -> str:
         rate = "–" if cls.rate is None else f"{cls.rate:.0%}"
         parts.append(
             f'<text x="{label_w + span + 8}" y="{y + 15}">{rate} '
-            f'<tspan class="muted">({cls.activated}/{cls.total})</tspan></text>'
+            f'<tspan class="muted">({cls.activated}/{cls.active})</tspan></text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -358,6 +377,26 @@ def _profiles(figures: Figures, w: Mapping[str, str]) -> str:
     )
 
 
+_EXPORT_KINDS: Final = ("created", "deactivated", "reactivated", "records_updated", "links_changed")
+
+
+def _exports(figures: Figures, w: Mapping[str, str], tz: ZoneInfo) -> str:
+    if not figures.exports:
+        return f'<p class="empty">{_e(w["no_export"])}</p>'
+    head = "".join(f'<th class="n">{_e(k)}</th>' for k in _EXPORT_KINDS)
+    rows = "".join(
+        f"<tr><td>{e.exported_at.astimezone(tz):%d/%m/%Y %H:%M}</td>"
+        f"<td>{e.effective_from.astimezone(tz):%d/%m/%Y %H:%M}</td>"
+        + "".join(f'<td class="n">{export_counts(e).get(k, 0)}</td>' for k in _EXPORT_KINDS)
+        + "</tr>"
+        for e in figures.exports
+    )
+    return (
+        f"<table><thead><tr><th>{_e(w['exported'])}</th><th>{_e(w['effective'])}</th>{head}"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def _summary(figures: Figures, fixes: int, w: Mapping[str, str]) -> str:
     stats = figures.statistics
     activated = sum(figures.profile_activated(p) for p in Profile)
@@ -392,7 +431,8 @@ def render(
     if school is None:
         raise ValueError("render: the report is about one school, figures.school is None")
     name = f" — {school.name}" if school.name else ""
-    when = generated_at.astimezone(ZoneInfo(tz))
+    zone = ZoneInfo(tz)
+    when = generated_at.astimezone(zone)
     people = len({f.account_id for fixes in by_class.values() for f in fixes})
     template = Template(
         resources.files("educonnect_adapters.cli")
@@ -420,5 +460,7 @@ def render(
         blockers=_blockers(by_class, w, lang),
         to_fix=_to_fix(by_class, w, lang),
         profiles=_profiles(figures, w),
+        h_exports=_e(w["h_exports"]),
+        exports=_exports(figures, w, zone),
         footer=_e(w["footer"]),
     )

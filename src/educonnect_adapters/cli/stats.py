@@ -49,9 +49,13 @@ class ClassFigures:
         return sum(self.by_state.get(s, 0) for s in ACTIVATED)
 
     @property
+    def active(self) -> int:
+        """Accounts not deactivated: the denominator of the rate."""
+        return self.total - self.by_state.get(AccountState.DEACTIVATED, 0)
+
+    @property
     def rate(self) -> float | None:
-        active = self.total - self.by_state.get(AccountState.DEACTIVATED, 0)
-        return self.activated / active if active else None
+        return self.activated / self.active if self.active else None
 
 
 @attrs.frozen
