@@ -144,8 +144,12 @@ def _wrong_uai_letter(uai: Uai) -> str:
 def ines() -> SearchStrategy[Ine]:
     """Valid INEs: 11 digits or capital letters (often ten digits and a letter)."""
     return st.one_of(
-        st.from_regex(r"\A[0-9]{10}[A-Z]\Z"),
-        st.from_regex(r"\A[0-9]{9}[A-Z]{2}\Z"),
+        st.tuples(st.integers(0, 9_999_999_999), st.sampled_from(_UPPER)).map(
+            lambda t: f"{t[0]:010d}{t[1]}"
+        ),
+        st.tuples(st.integers(0, 999_999_999), st.text(_UPPER, min_size=2, max_size=2)).map(
+            lambda t: f"{t[0]:09d}{t[1]}"
+        ),
         st.text(string.digits + _UPPER, min_size=11, max_size=11),
     ).map(Ine)
 
@@ -254,17 +258,10 @@ def raw_birth_dates(*, valid: bool = True) -> SearchStrategy[str]:
             st.sampled_from(
                 ("31/02/2012", "30/02/2011", "00/01/2012", "12/13/2012", "31/04/2013", "29/02/2013")
             ),
-            st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)).flatmap(
-                lambda d: st.sampled_from(
-                    (
-                        f"{d:%Y/%m/%d}",
-                        f"{d:%d-%m-%Y}",
-                        f"{d:%d/%m/%y}",
-                        f"{d:%d.%m.%Y}",
-                        f"{d:%d%m%Y}",
-                    )
-                )
-            ),
+            st.tuples(
+                st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)),
+                st.sampled_from(("%Y/%m/%d", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%Y", "%d%m%Y")),
+            ).map(lambda t: t[0].strftime(t[1])),
             st.dates(dt.date(1000, 1, 1), dt.date(1899, 12, 31)).map(lambda d: f"{d:%d/%m/%Y}"),
             st.sampled_from(("inconnue", "??/??/????", "né en 2012")),
         )
@@ -346,15 +343,20 @@ def _notations(national: str) -> list[str]:
     return forms
 
 
+_NOTATION_COUNT = 14
+
+
+def _pick(options: Sequence[str], index: int) -> str:
+    return options[index % len(options)]
+
+
 def mobile_notations(*, where: str = "any") -> SearchStrategy[tuple[str, MobilePhone]]:
     """Pairs ``(raw, expected)``: a raw notation of a mobile and the value it means.
 
     ``where`` is ``"metropole"``, ``"overseas"`` or ``"any"``.
     """
-    return _national_mobiles(where).flatmap(
-        lambda national: st.tuples(
-            st.sampled_from(_notations(national)), st.just(MobilePhone(_e164(national)))
-        )
+    return st.tuples(_national_mobiles(where), st.integers(0, _NOTATION_COUNT - 1)).map(
+        lambda t: (_pick(_notations(t[0]), t[1]), MobilePhone(_e164(t[0])))
     )
 
 
@@ -400,8 +402,8 @@ _TLDS = ("fr", "com", "net", "org", "eu")
 
 def _emails_text() -> SearchStrategy[str]:
     atom = st.text(_LOCAL, min_size=1, max_size=8)
-    local = st.lists(atom, min_size=1, max_size=3).flatmap(
-        lambda atoms: st.sampled_from((".", "_", "-")).map(lambda sep: sep.join(atoms))
+    local = st.tuples(st.lists(atom, min_size=1, max_size=3), st.sampled_from((".", "_", "-"))).map(
+        lambda t: t[1].join(t[0])
     )
     domain = st.lists(
         st.text(string.ascii_lowercase, min_size=2, max_size=10), min_size=1, max_size=2
@@ -426,7 +428,9 @@ def raw_emails(*, valid: bool = True) -> SearchStrategy[str]:
             return st.tuples(_emails_text(), st.sampled_from(_DRESSINGS), st.booleans()).map(
                 lambda t: t[1].format(_upper_domain(t[0]) if t[2] else t[0])
             )
-        return _emails_text().flatmap(lambda e: st.sampled_from(_broken_emails(e)))
+        return st.tuples(_emails_text(), st.integers(0, 9)).map(
+            lambda t: _pick(_broken_emails(t[0]), t[1])
+        )
 
     return _lazy(build)
 
@@ -525,7 +529,9 @@ def _eleve_parts(school_year: int, messy: bool, overrides: Mapping[str, Any]) ->
         "eleve_id": st.integers(1, 9_999_999).map(str),
         "name": person_names(),
         "division": st.sampled_from(("6A", "5 B", "4C", "301", "2NDE3", "TG2")),
-        "mef": st.sampled_from(_MEF_PREFIXES).flatmap(_mef_code),
+        "mef": st.tuples(st.sampled_from(_MEF_PREFIXES), st.integers(0, 99_999_999)).map(
+            lambda t: f"{t[0]}{t[1]:08d}"
+        ),
         "status": st.just(StudentStatus.CURRENT),
     }
     if messy:
@@ -570,10 +576,6 @@ def _eleve_strategy(draw: st.DrawFn, parts: _EleveParts) -> Eleve:
         email=draw(fields["email"]),
         mobile=draw(fields["mobile"]),
     )
-
-
-def _mef_code(prefix: str) -> SearchStrategy[str]:
-    return st.integers(0, 99_999_999).map(lambda n: f"{prefix}{n:08d}")
 
 
 _RESPONSABLE_FIELDS = ("personne_id", "name", "civilite", "mobile", "email")
