@@ -63,7 +63,7 @@ def test_account_shows_data_routes_blockers_and_remedies(cli: Run) -> None:
     result = cli("account", PAUL)
     assert result.code == 0, result.err
     assert "PETIT Paul" in result.out
-    assert "Enfant : PETIT Inès (3B" in result.out
+    assert "Enfant : PETIT Inès (3B, représentant légal)" in result.out
     assert "MISSING_MOBILE" in result.out
     assert "Saisir le téléphone portable du responsable dans SIECLE" in result.out
     assert "Historique" in result.out

@@ -8,12 +8,12 @@ delivery records of the account.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, Final
 
 from educonnect_core.accounts import Account
 from educonnect_core.eligibility import Eligibility, evaluate
 from educonnect_core.errors import NotFound
-from educonnect_core.people import Eleve, Responsable, School
+from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel, School
 from educonnect_core.storage import UnitOfWork
 from educonnect_core.values import Invalid
 
@@ -158,11 +158,20 @@ def _print_person(settings: Settings, person: Person) -> None:
     print(tr(settings, "  Portable", "  Mobile") + f" : {_show(record.mobile)}")
     print(tr(settings, "  Courriel", "  Email") + f" : {_show(record.email)}")
     for child in person.children:
-        level = child.link.level.value
+        fr, en = _LEVELS[child.link.level]
+        level = tr(settings, fr, en)
         print(
             tr(settings, "  Enfant", "  Child")
             + f" : {child.eleve.name} ({child.eleve.division or '-'}, {level})"
         )
+
+
+_LEVELS: Final = {
+    ResponsibilityLevel.LEGAL: ("représentant légal", "legal representative"),
+    ResponsibilityLevel.EN_CHARGE: ("personne en charge", "person in charge"),
+    ResponsibilityLevel.CONTACT: ("contact", "contact"),
+    ResponsibilityLevel.UNKNOWN: ("niveau inconnu", "level unknown"),
+}
 
 
 def _show(value: object) -> str:

@@ -90,10 +90,8 @@ def _print(settings: Settings, result: ImportResult, dry_run: bool, paths: Seque
     def t(fr: str, en: str) -> str:
         return tr(settings, fr, en)
 
-    head = t("Simulation (rien n'est écrit)", "Dry run (nothing written)") if dry_run else ""
-    if head:
-        print(head)
-    verb = t("seraient", "would be") if dry_run else t("", "")
+    if dry_run:
+        print(t("Simulation (rien n'est écrit)", "Dry run (nothing written)"))
     lines = [
         (t("établissement", "school"), str(result.uai)),
         (t("élèves écrits", "students written"), result.eleves_written),
@@ -118,7 +116,7 @@ def _print(settings: Settings, result: ImportResult, dry_run: bool, paths: Seque
         print(f"{name.ljust(width)}  {value}")
     if not result.changed:
         print(t("Aucun changement : cet export est déjà appliqué.", "No change: already applied."))
-    elif dry_run and verb:
+    elif dry_run:
         print(t("Relancer sans --dry-run pour appliquer.", "Run again without --dry-run to apply."))
     print_findings(settings, result.findings)
 
