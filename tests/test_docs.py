@@ -63,16 +63,43 @@ OWN_PAGES: Final = frozenset(
 #: names such as ``store`` or a test server that the page does not define):
 #: compiled, not run.
 FRAGMENTS: Final[dict[str, str]] = {
-    "administration.md": "uses store, clock, random and uai defined elsewhere",
     "channels.md": "sketches a third-party channel around an imaginary ENT client",
-    "hooks.md": "a hook implementation shown alone",
-    "onde.md": "re-registers the ONDE plugin in an application's own Plugins",
-    "storage.md": "works on an account and an audit event the page does not build",
 }
 
+#: An invented student 1001 of school 0990007V (the id the reference pages use),
+#: a fixed clock, seeded randomness and an audit event.
+_STUDENT_1001: Final = """
+import datetime as dt
+from zoneinfo import ZoneInfo
+from educonnect_core.audit import AuditEvent, Outcome
+from educonnect_core.people import Eleve, School
+from educonnect_core.plugins import Plugins
+from educonnect_core.states import Event
+from educonnect_core.sync import Export, synchronise
+from educonnect_core.testing.fakes import FixedClock, SeededRandom
+from educonnect_core.values import Uai
+uai = Uai.parse("0990007V")
+clock = FixedClock(dt.datetime(2026, 1, 12, 15, 0, tzinfo=ZoneInfo("Europe/Paris")))
+now, random = clock.now(), SeededRandom(1)
+event = AuditEvent(now, "ce-0001", "chef_etablissement", "administrative_network",
+                   "deactivate", Outcome.ALLOWED, "E-0990007V-1001", "0990007V")
+
+def _with_student_1001(url):
+    eleve = Eleve.from_raw(eleve_id="1001", last_name="BERTIN", first_name="Zoé",
+                           birth_date="14/05/2012", division="4A")
+    seeded = Plugins.installed().open_store(url)
+    synchronise(seeded, Export.of(School(uai, 2025, now), [eleve], [], []), now)
+    return seeded
+"""
+
 #: Names a page's examples use without defining them, given here so that the
-#: examples run as they are (the demo export, a memory store, a fixed clock).
+#: examples run as they are (the demo export or an invented student, a store,
+#: a fixed clock).
 PRELUDES: Final[dict[str, str]] = {
+    "administration.md": _STUDENT_1001 + 'store = _with_student_1001("memory://")\n',
+    "onde.md": "from educonnect_adapters.onde import LegalPolicy, OndeSource\n"
+    "from educonnect_core.plugins import Plugins\n",
+    "storage.md": _STUDENT_1001 + '_with_student_1001("sqlite:///school.db").close()\n',
     "sync.md": """
 import datetime as dt
 from pathlib import Path
