@@ -9,7 +9,8 @@
   block that starts with ``educonnect`` runs too, in the same folder, through
   :func:`educonnect_adapters.cli.main.main`, and must exit 0.
 * A page whose examples use a few names they do not define (``store``,
-  ``reader``, ``clock``) gets them from :data:`PRELUDES`. Pages whose examples
+  ``reader``, ``clock``, an SMTP server) gets them from :data:`PRELUDES`
+  (and :data:`CLEANUPS` stops what a prelude started). Pages whose examples
   are fragments of a larger program are listed in :data:`FRAGMENTS` with the
   reason: their blocks must still compile, and the test says they were not run.
 * Every blocker code, every finding code the SIECLE and ONDE adapters can
@@ -62,9 +63,7 @@ OWN_PAGES: Final = frozenset(
 #: Pages whose ``python`` blocks are fragments of a larger program (they use
 #: names such as ``store`` or a test server that the page does not define):
 #: compiled, not run.
-FRAGMENTS: Final[dict[str, str]] = {
-    "channels.md": "sketches a third-party channel around an imaginary ENT client",
-}
+FRAGMENTS: Final[dict[str, str]] = {}
 
 #: An invented student 1001 of school 0990007V (the id the reference pages use),
 #: a fixed clock, seeded randomness and an audit event.
@@ -97,6 +96,27 @@ def _with_student_1001(url):
 #: a fixed clock).
 PRELUDES: Final[dict[str, str]] = {
     "administration.md": _STUDENT_1001 + 'store = _with_student_1001("memory://")\n',
+    "channels.md": """
+import datetime as dt
+import socket
+from zoneinfo import ZoneInfo
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Sink
+from educonnect_core.channels import Medium
+from educonnect_core.plugins import Plugins
+from educonnect_core.testing.channel_contract import sample_batch
+from educonnect_core.testing.fakes import FixedClock
+with socket.socket() as _probe:
+    _probe.bind(("127.0.0.1", 0))
+    _port = _probe.getsockname()[1]
+_smtp = Controller(Sink(), hostname="127.0.0.1", port=_port)
+_smtp.start()
+settings = {"host": "127.0.0.1", "port": str(_port), "security": "none",
+            "sender": "college@example.org"}
+notifications = sample_batch(Medium.EMAIL)
+store = Plugins.installed().open_store("memory://")
+clock = FixedClock(dt.datetime(2026, 1, 12, 15, 0, tzinfo=ZoneInfo("Europe/Paris")))
+""",
     "onde.md": "from educonnect_adapters.onde import LegalPolicy, OndeSource\n"
     "from educonnect_core.plugins import Plugins\n",
     "storage.md": _STUDENT_1001 + '_with_student_1001("sqlite:///school.db").close()\n',
@@ -112,6 +132,9 @@ store = plugins.open_store("memory://")
 clock = FixedClock(dt.datetime(2026, 1, 12, 15, 0, tzinfo=ZoneInfo("Europe/Paris")))
 """,
 }
+
+#: Run after a page's examples, even when one failed (servers started by a prelude).
+CLEANUPS: Final[dict[str, str]] = {"channels.md": "_smtp.stop()\n"}
 
 _FENCE: Final = re.compile(
     r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n"
@@ -245,19 +268,29 @@ def test_examples_run(page: str, tmp_path: Path) -> None:
     with _working_folder(tmp_path):
         if page in PRELUDES:
             exec(compile(PRELUDES[page], f"prelude of docs/{page}", "exec"), namespace)
-        for block in blocks:
-            if block.title is not None:
-                target = tmp_path / block.title
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(block.text, encoding="utf-8")
-                if target.name.startswith("test_") and target.suffix == ".py":
-                    test_files.append(target)
-            elif block.language in ("python", "py"):
-                _run_python(block, namespace)
-            elif block.language in ("sh", "console", "bash") and page in OWN_PAGES:
-                _run_commands(block)
+        try:
+            for block in blocks:
+                _run_block(block, namespace, tmp_path, test_files)
+        finally:
+            if page in CLEANUPS:
+                exec(compile(CLEANUPS[page], f"cleanup of docs/{page}", "exec"), namespace)
         if test_files:
             _run_test_files(test_files, tmp_path, page)
+
+
+def _run_block(
+    block: Block, namespace: dict[str, object], folder: Path, test_files: list[Path]
+) -> None:
+    if block.title is not None:
+        target = folder / block.title
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(block.text, encoding="utf-8")
+        if target.name.startswith("test_") and target.suffix == ".py":
+            test_files.append(target)
+    elif block.language in ("python", "py"):
+        _run_python(block, namespace)
+    elif block.language in ("sh", "console", "bash") and block.page in OWN_PAGES:
+        _run_commands(block)
 
 
 def _all_docs_text() -> str:
