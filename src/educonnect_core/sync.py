@@ -69,6 +69,7 @@ __all__ = [
     "ExportOutOfOrder",
     "SourceView",
     "SyncOptions",
+    "TooManyDeactivations",
     "eligibility_at",
     "synchronise",
 ]
@@ -98,6 +99,20 @@ class ExportOutOfOrder(EduconnectError, ValueError):
         super().__init__(
             f"{uai}: export of {exported_at.isoformat()} is older than the last one applied "
             f"({last.isoformat()}); refused (force it to apply anyway)"
+        )
+
+
+class TooManyDeactivations(EduconnectError, ValueError):
+    """The export would deactivate a suspiciously large share of the live accounts
+    (a truncated or wrong file?); refused unless forced."""
+
+    def __init__(self, uai: Uai, deactivated: int, live: int, share: float) -> None:
+        self.uai = uai
+        self.deactivated = deactivated
+        self.live = live
+        super().__init__(
+            f"{uai}: the export would deactivate {deactivated} of {live} live accounts "
+            f"(more than {share:.0%}); is the file complete? refused (force it to apply anyway)"
         )
 
 
@@ -213,14 +228,18 @@ def _duplicate(what: str, siecle_id: str) -> Finding:
 
 @attrs.frozen
 class SyncOptions:
-    """``force``: apply an export older than the last one; ``dry_run``: compute
-    the changeset, write nothing; ``exported_at``: the export time when the
-    export does not carry one (aware datetime)."""
+    """``force``: apply an export older than the last one, or one that deactivates
+    too many accounts; ``dry_run``: compute the changeset, write nothing;
+    ``exported_at``: the export time when the export does not carry one (aware)."""
 
     schedule: RefreshSchedule = RefreshSchedule()
     force: bool = False
     dry_run: bool = False
     exported_at: dt.datetime | None = None
+    #: refuse (unless forced) to deactivate more than this share of the live
+    #: accounts, when the school has at least ``guard_minimum`` live accounts
+    max_deactivated_share: float = 0.3
+    guard_minimum: int = 50
 
 
 # --------------------------------------------------------------------------- journal
@@ -391,6 +410,7 @@ def synchronise(
         )
         if options.dry_run or changeset.noop:
             return changeset
+        _check_deactivations(uai, stored, changeset, options)
         _write(uow, uai, school, plan)
         uow.exports.append(
             AppliedExport(
@@ -420,6 +440,17 @@ def _check_order(uow: UnitOfWork, uai: Uai, exported_at: dt.datetime, force: boo
         last_at = None  # a naive time from an old import cannot be compared
     if last_at is not None and exported_at < last_at and not force:
         raise ExportOutOfOrder(uai, exported_at, last_at)
+
+
+def _check_deactivations(
+    uai: Uai, stored: _Stored, changeset: Changeset, options: SyncOptions
+) -> None:
+    live = sum(a.state is not AccountState.DEACTIVATED for a in stored.accounts.values())
+    deactivated = len(changeset.deactivated)
+    share = options.max_deactivated_share
+    if options.force or live < options.guard_minimum or deactivated <= share * live:
+        return
+    raise TooManyDeactivations(uai, deactivated, live, share)
 
 
 def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan) -> None:

@@ -23,6 +23,7 @@ from educonnect_core.sync import (
     Export,
     ExportOutOfOrder,
     SyncOptions,
+    TooManyDeactivations,
     eligibility_at,
     synchronise,
 )
@@ -376,3 +377,15 @@ def test_all_or_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError, match="disk full"):
         synchronise(failing, day2, NOW + DAY)
     assert view(store) == before
+
+
+def test_a_truncated_export_is_refused_unless_forced(store: Store) -> None:
+    students = [eleve(str(i)) for i in range(60)]
+    apply(store, export(students, [], []))
+    before = view(store)
+    truncated = export(students[:30], [], [], day=1)
+    assert apply(store, truncated, dry_run=True).deactivated  # a dry run still shows it
+    with pytest.raises(TooManyDeactivations, match="deactivate 30 of 60 live accounts"):
+        apply(store, truncated)
+    assert view(store) == before
+    assert len(apply(store, truncated, force=True).deactivated) == 30
