@@ -9,7 +9,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from admin_world import FAST, UAI, World, populate, session
 from psycopg import sql
 
 from educonnect_adapters.memory import MemoryStore
@@ -18,6 +17,8 @@ from educonnect_core.plugins import Plugins
 from educonnect_core.service import AdministrationService, Session
 from educonnect_core.storage import Store
 from educonnect_core.testing import FixedClock, SeededRandom
+
+from .admin_world import FAST, UAI, World, populate, session
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 

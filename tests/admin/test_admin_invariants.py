@@ -8,20 +8,6 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 import attrs
-from admin_world import (
-    CLAIRE,
-    ELSEWHERE,
-    FAST,
-    HUGO_BIRTH,
-    LUCAS,
-    OTHER_UAI,
-    UAI,
-    ZOE,
-    ZOE_BIRTH,
-    World,
-    populate,
-    session,
-)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +28,21 @@ from educonnect_core.service import (
 )
 from educonnect_core.storage import Store, UnitOfWork
 from educonnect_core.testing import FixedClock, SeededRandom
+
+from .admin_world import (
+    CLAIRE,
+    ELSEWHERE,
+    FAST,
+    HUGO_BIRTH,
+    LUCAS,
+    OTHER_UAI,
+    UAI,
+    ZOE,
+    ZOE_BIRTH,
+    World,
+    populate,
+    session,
+)
 
 SESSIONS = [
     session(Actor.chef_etablissement("ce-0001", UAI)),

@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from admin_world import CLAIRE, FAST, HUGO_BIRTH, LUCAS, UAI, ZOE, ZOE_BIRTH, populate, session
 from psycopg import sql
 
 from educonnect_adapters.memory import MemoryStore
@@ -32,6 +31,8 @@ from educonnect_core.service import ActivationReport, AdministrationService
 from educonnect_core.storage import Store
 from educonnect_core.testing import FixedClock
 from educonnect_core.values import EmailAddress
+
+from .admin_world import CLAIRE, FAST, HUGO_BIRTH, LUCAS, UAI, ZOE, ZOE_BIRTH, populate, session
 
 
 def scenario(store: Store, clock: FixedClock) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from admin_world import CLAIRE, OTHER_UAI, UAI, ZOE, World, session
 
 from educonnect_core.actions import IDENTITY_PROVIDER_ACTIONS, STAFF_ACTIONS, Action
 from educonnect_core.audit import Outcome as AuditOutcome
@@ -21,6 +20,8 @@ from educonnect_core.permissions import (
     authorize,
 )
 from educonnect_core.service import Session
+
+from .admin_world import CLAIRE, OTHER_UAI, UAI, ZOE, World, session
 
 AT = dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC)
 NONE = AccessContext()

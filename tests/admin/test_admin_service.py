@@ -6,20 +6,6 @@ import datetime as dt
 
 import attrs
 import pytest
-from admin_world import (
-    CLAIRE,
-    ELSEWHERE,
-    HUGO,
-    HUGO_BIRTH,
-    INES,
-    LUCAS,
-    PAUL,
-    UAI,
-    ZOE,
-    ZOE_BIRTH,
-    World,
-    session,
-)
 
 from educonnect_core.accounts import Account
 from educonnect_core.actions import Action, Outcome
@@ -39,6 +25,21 @@ from educonnect_core.service import (
 )
 from educonnect_core.states import AccountState
 from educonnect_core.values import EmailAddress, MobilePhone, PersonName
+
+from .admin_world import (
+    CLAIRE,
+    ELSEWHERE,
+    HUGO,
+    HUGO_BIRTH,
+    INES,
+    LUCAS,
+    PAUL,
+    UAI,
+    ZOE,
+    ZOE_BIRTH,
+    World,
+    session,
+)
 
 S = AccountState
 CLAIRE_MOBILE = MobilePhone("+33612345678")

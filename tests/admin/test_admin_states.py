@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from admin_world import KNOWN_PASSWORD, ZOE, ZOE_BIRTH, World, account_in
 
 from educonnect_core.actions import ACTION_EVENTS, Action, Outcome, decide
 from educonnect_core.audit import Outcome as AuditOutcome
 from educonnect_core.routes import Route
 from educonnect_core.service import ActionNotAllowed, ActionResult, ActivationReport, Session
 from educonnect_core.states import AccountState, Event, Facts, next_state
+
+from .admin_world import KNOWN_PASSWORD, ZOE, ZOE_BIRTH, World, account_in
 
 S = AccountState
 A = Action

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from onde_samples import UAI, pair
 
 from educonnect_adapters.cli.main import EXIT_BAD_INPUT, EXIT_OK, main
+
+from .onde_samples import UAI, pair
 
 
 def test_check_reads_an_onde_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

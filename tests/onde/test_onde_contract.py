@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from onde_samples import ELEVES, OPTIONS, pair, render
 
 from educonnect_adapters.onde import plugin
 from educonnect_core.sources import ReadOptions
 from educonnect_core.testing.source_contract import Malformed, SourceContract, foreign_files
+
+from .onde_samples import ELEVES, OPTIONS, pair, render
 
 SIECLE_LIKE = b"""<?xml version="1.0" encoding="ISO-8859-15"?>
 <BEE_ELEVES VERSION="3.0"><PARAMETRES><UAJ>0330001X</UAJ></PARAMETRES></BEE_ELEVES>

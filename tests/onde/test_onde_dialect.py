@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from onde_samples import Quoting, render
 
 from educonnect_adapters.onde.dialect import CsvRows, detect_encoding, norm_header, sniff_header
 from educonnect_adapters.onde.keys import class_key, name_key, niveau_code
 from educonnect_adapters.onde.layouts import Kind, classify, responsables_layout
 from educonnect_core.errors import SourceError
+
+from .onde_samples import Quoting, render
 
 PLAIN = st.text(
     st.characters(codec="cp1252", exclude_characters=';"\r\n', exclude_categories=["Cc", "Cs"]),

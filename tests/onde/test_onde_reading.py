@@ -9,7 +9,18 @@ from pathlib import Path
 
 import attrs
 import pytest
-from onde_samples import (
+
+from educonnect_adapters.onde import LegalPolicy, OndeSource, plugin
+from educonnect_adapters.onde.keys import derive_eleve_key
+from educonnect_core.errors import SourceError
+from educonnect_core.findings import Finding, Severity
+from educonnect_core.people import Degree, ResponsibilityLevel
+from educonnect_core.plugins import Plugins
+from educonnect_core.sources import ReadOptions
+from educonnect_core.testing.source_contract import ReadResult, read_all
+from educonnect_core.values import Invalid
+
+from .onde_samples import (
     AS_OF,
     ELEVES,
     LEGACY_ELEVES,
@@ -24,16 +35,6 @@ from onde_samples import (
     responsables,
     write,
 )
-
-from educonnect_adapters.onde import LegalPolicy, OndeSource, plugin
-from educonnect_adapters.onde.keys import derive_eleve_key
-from educonnect_core.errors import SourceError
-from educonnect_core.findings import Finding, Severity
-from educonnect_core.people import Degree, ResponsibilityLevel
-from educonnect_core.plugins import Plugins
-from educonnect_core.sources import ReadOptions
-from educonnect_core.testing.source_contract import ReadResult, read_all
-from educonnect_core.values import Invalid
 
 
 def plugins(source: object = plugin) -> Plugins:
