@@ -22,6 +22,8 @@ _FAST: Final = re.compile(
     r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
 )
 _SPECIAL_USE: Final = frozenset(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+#: Every special-use name is one label today: then only the top-level one matters.
+_SINGLE_LABEL_SPECIAL: Final = all("." not in name for name in _SPECIAL_USE)
 LOCAL_MAX: Final = 64
 ADDRESS_MAX: Final = 254
 
@@ -32,11 +34,15 @@ def _fast(text: str) -> str | None:
     if m is None or len(text) > ADDRESS_MAX or len(m["local"]) > LOCAL_MAX:
         return None
     domain = m["domain"].lower()
-    labels = domain.split(".")
-    if any(label[2:4] == "--" for label in labels):
+    if "--" in domain:
         return None  # Punycode or reserved "ab--" labels: let email-validator decide
-    if any(".".join(labels[i:]) in _SPECIAL_USE for i in range(len(labels))):
-        return None
+    if _SINGLE_LABEL_SPECIAL:
+        if domain[domain.rindex(".") + 1 :] in _SPECIAL_USE:
+            return None
+    else:
+        labels = domain.split(".")
+        if any(".".join(labels[i:]) in _SPECIAL_USE for i in range(len(labels))):
+            return None
     return f"{m['local']}@{domain}"
 
 

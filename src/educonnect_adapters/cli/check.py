@@ -73,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
     options = ReadOptions(expected_uai=args.school)
     reader = Plugins.installed().open_source(args.files, options)
     at: dt.datetime = args.at or SystemClock().now()
-    report = build_report(reader, at)
+    try:
+        report = build_report(reader, at)
+    finally:
+        close = getattr(reader, "close", None)  # readers may hold temporary files
+        if callable(close):
+            close()
     if args.json:
         json.dump(report_json(report, args.lang), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

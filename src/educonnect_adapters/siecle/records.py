@@ -75,7 +75,7 @@ def display_last_name(fields: dict[str, str | None]) -> str | None:
     """``NOM_USAGE`` > ``NOM_DE_FAMILLE`` > ``NOM`` (files before 2016)."""
     for tag in ("NOM_USAGE", "NOM_DE_FAMILLE", "NOM"):
         value = fields.get(tag)
-        if value is not None and clean_text(value):
+        if value is not None and tidy(value):
             return value
     return None
 
