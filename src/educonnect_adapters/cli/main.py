@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -65,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PermissionDenied, ActionRefused) as exc:
         _report(exc, args.debug)
         return EXIT_REFUSED
+    except BrokenPipeError:
+        # the reader of our output stopped (``educonnect stats | head``): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except (EduconnectError, OSError) as exc:
         _report(exc, args.debug)
         return EXIT_BAD_INPUT

@@ -83,7 +83,13 @@ def add_common_options(parser: argparse.ArgumentParser, *, json: bool = True) ->
     group.add_argument(
         "--config", metavar="FILE", type=Path, help=f"settings file (default ./{DEFAULT_CONFIG})"
     )
-    group.add_argument("--uai", help="the school (default: the only school of the store)")
+    group.add_argument(
+        "--uai",
+        "--school",
+        dest="uai",
+        metavar="UAI",
+        help="the school (default: the settings file's, or the store's only school)",
+    )
     if json:
         group.add_argument("--json", action="store_true", help="print JSON")
 
