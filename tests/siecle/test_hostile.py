@@ -159,3 +159,4 @@ def test_utf16_is_refused_clearly(write: Writer) -> None:
     text = eleves_xml(eleve("1"), encoding="UTF-16")
     with pytest.raises(SourceError, match="UTF-16"):
         open_siecle([write("e.xml", text, encoding="utf-16")])
+    assert open_siecle([write("notes.csv", "nom;prénom\n", encoding="utf-16")]) is None

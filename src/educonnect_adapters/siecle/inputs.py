@@ -174,7 +174,9 @@ def read_prolog(head: bytes, name: str) -> Prolog | None:
     if bom:
         head = head[len(_UTF8_BOM) :]
     elif head.startswith(_OTHER_BOMS):
-        raise SourceError("UTF-16 and UTF-32 files are not supported", file=name, line=1)
+        if not _looks_like_xml(head):
+            return None  # someone else's file (a UTF-16 CSV, say)
+        raise SourceError("UTF-16 and UTF-32 XML files are not supported", file=name, line=1)
     encoding, declared = "utf-8", False
     pos = 0
     decl = _XML_DECL.match(head)
@@ -210,6 +212,17 @@ def read_prolog(head: bytes, name: str) -> Prolog | None:
             raise SourceError(f"no root element in the first {PROLOG_LIMIT} bytes", file=name)
         else:
             return None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    for codec in ("utf-32", "utf-16"):
+        try:
+            text = head[:400].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text.lstrip("\ufeff \t\r\n").startswith("<"):
+            return True
+    return False
 
 
 def _advance(end: int, width: int, head: bytes, name: str) -> int:
