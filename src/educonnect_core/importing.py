@@ -21,10 +21,11 @@ from typing import Final, TypeVar
 import attrs
 
 from .accounts import Account
-from .eligibility import Child, EvaluationContext, evaluate
+from .eligibility import EvaluationContext, evaluate
 from .findings import Finding
 from .people import Eleve, Profile, Responsable
 from .ports import ExportReader
+from .snapshots import divisions_of_children
 from .storage import EligibilitySnapshot, Store, UnitOfWork
 from .values import Uai
 
@@ -187,17 +188,12 @@ def _responsable_accounts(
             EligibilitySnapshot.of(
                 account_id,
                 eligibility,
-                divisions=_divisions(children),
+                divisions=divisions_of_children(children),
                 name=responsable.name,
                 at=ctx.at,
             )
         )
     _store(uow, new, snapshots, counts)
-
-
-def _divisions(children: Sequence[Child]) -> list[str | None]:
-    """The classes of a responsable: those of their current legal children."""
-    return [c.eleve.division for c in children if c.link.legal and c.eleve.current]
 
 
 def _store(

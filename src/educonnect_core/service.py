@@ -52,6 +52,7 @@ from .errors import (
 from .people import Profile, StudentStatus
 from .permissions import AccessContext, Actor, authorize, authorize_request
 from .ports import Clock, RandomSource
+from .snapshots import refresh_snapshot
 from .states import AccountState, Event
 from .storage import AccountQuery, IdentifierTaken, Store, UnitOfWork
 from .values import Uai
@@ -538,7 +539,7 @@ class AdministrationService:
                     uow, account, recipient, action, now, reason, report
                 )
                 if changed != account:
-                    uow.accounts.update(changed)
+                    refresh_snapshot(uow, uow.accounts.update(changed), now)
             self._audit_in(
                 uow,
                 session,
