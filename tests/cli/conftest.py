@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_run import Outcome, Run
-from school_files import write_export
 
 from educonnect_adapters.cli.main import main
+
+from .cli_run import Outcome, Run
+from .school_files import write_export
 
 SETTINGS = """\
 [actor]

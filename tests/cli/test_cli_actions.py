@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_run import Run
 from pypdf import PdfReader
-from school_files import CLAIRE, INES, LUCAS, ZOE
+
+from .cli_run import Run
+from .school_files import CLAIRE, INES, LUCAS, ZOE
 
 pytestmark = pytest.mark.usefixtures("imported")
 

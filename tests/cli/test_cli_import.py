@@ -8,7 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from cli_run import Run
+
+from .cli_run import Run
 
 
 def test_import_creates_accounts_and_reports_who_has_none(cli: Run, export: list[Path]) -> None:

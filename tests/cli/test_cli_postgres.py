@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_run import Run
-from school_files import LUCAS, write_export
+
+from .cli_run import Run
+from .school_files import LUCAS, write_export
 
 pytestmark = pytest.mark.postgres
 

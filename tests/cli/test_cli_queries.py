@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_run import Run
-from school_files import CLAIRE, HUGO, INES, JEAN, LEA, PAUL, ZOE
+
+from .cli_run import Run
+from .school_files import CLAIRE, HUGO, INES, JEAN, LEA, PAUL, ZOE
 
 pytestmark = pytest.mark.usefixtures("imported")
 

@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_run import Run
 from lxml import html as lxml_html
-from school_files import INES, JEAN, PAUL
+
+from .cli_run import Run
+from .school_files import INES, JEAN, PAUL
 
 pytestmark = pytest.mark.usefixtures("imported")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_run import Run
+
+from .cli_run import Run
 
 pytestmark = pytest.mark.usefixtures("imported")
 

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_run import Run
-from school_files import write_export
+
+from .cli_run import Run
+from .school_files import write_export
 
 pytestmark = pytest.mark.usefixtures("imported")
 
