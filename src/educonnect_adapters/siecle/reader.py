@@ -13,7 +13,6 @@ objects one at a time.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
@@ -27,6 +26,7 @@ from educonnect_core.values import Uai, clean_text
 
 from .codes import finding
 from .envelope import KNOWN_VERSIONS, Envelope, FileKind, parse_date, read_parametres
+from .index import StudentIndex
 from .inputs import Input, Prolog
 from .records import (
     ELEVE_FIELDS,
@@ -108,8 +108,7 @@ class SiecleReader:
         self._resp_file = by_kind.get(FileKind.RESPONSABLES)
         self._structures_file = by_kind.get(FileKind.STRUCTURES)
         # indexes built by the first pass (division "" = none)
-        self._current: dict[str, bool] = {}
-        self._divisions: dict[str, str] = {}
+        self._students = StudentIndex()
         self._spills: dict[str, Spill] = {
             tag: Spill() for tag in ("ELEVE", "PERSONNE", "RESPONSABLE_ELEVE")
         }
@@ -146,7 +145,7 @@ class SiecleReader:
         ctx = RecordContext(file.name, found)
         known = self._known_divisions
         for line, eleve_id, fields in self._spills["ELEVE"]:
-            division = self._divisions.get(eleve_id) or None
+            division = self._students.division(eleve_id)
             if known is not None and division is not None and division not in known:
                 ctx.add(
                     "UNKNOWN_DIVISION",
@@ -174,13 +173,14 @@ class SiecleReader:
             return
         found: list[Finding] = []
         ctx = RecordContext(file.name, found)
-        legal: dict[str, list[str]] = {}
-        over: dict[str, int | None] = {}
+        students = self._students
+        students.reset_links()
+        over: dict[str, tuple[int | None, list[str]]] = {}
         for line, fields in self._spills["RESPONSABLE_ELEVE"]:
             link = link_from(fields, line, ctx)
             if link is None:
                 continue
-            if link.eleve_id not in self._current:
+            if link.eleve_id not in students:
                 ctx.add(
                     "LINK_TO_UNKNOWN_STUDENT",
                     f"ELEVE_ID {link.eleve_id} (person {link.personne_id}) is not in the "
@@ -201,8 +201,8 @@ class SiecleReader:
                 )
                 continue
             if link.legal:
-                persons = legal.setdefault(link.eleve_id, [])
-                if link.personne_id in persons:
+                count = students.add_legal(link.eleve_id, link.personne_id)
+                if count is None:
                     ctx.add(
                         "DUPLICATE_LINK",
                         f"person {link.personne_id} is linked twice to student {link.eleve_id}",
@@ -211,15 +211,14 @@ class SiecleReader:
                         "PERSONNE_ID",
                     )
                     continue
-                persons.append(link.personne_id)
-                if len(persons) == MAX_LEGAL + 1:
-                    over[link.eleve_id] = line
+                if count > MAX_LEGAL:
+                    over.setdefault(link.eleve_id, (line, []))[1].append(link.personne_id)
             yield link
-        for eleve_id, line in over.items():
-            persons = legal[eleve_id]
+        for eleve_id, (line, beyond) in over.items():
             ctx.add(
                 "TOO_MANY_LEGAL_REPRESENTATIVES",
-                f"{len(persons)} legal representatives: {', '.join(persons)}",
+                f"{MAX_LEGAL + len(beyond)} legal representatives; beyond the first two: "
+                f"{', '.join(beyond)}",
                 line,
                 eleve_id,
                 "NIVEAU_RESPONSABILITE",
@@ -292,8 +291,7 @@ class SiecleReader:
     def _reset(self, file: SiecleFile) -> None:
         self._findings = [f for f in self._findings if f.file != file.name]
         if file.kind is FileKind.ELEVES:
-            self._current.clear()
-            self._divisions.clear()
+            self._students = StudentIndex()
             self._renew("ELEVE")
         elif file.kind is FileKind.RESPONSABLES:
             self._persons.clear()
@@ -329,11 +327,10 @@ class SiecleReader:
         self._spills[tag] = Spill()
 
     def _scan_eleves(self, file: SiecleFile, facts: StreamFacts) -> None:
-        current = self._current
         for element in file.records(facts):
             tag = element.tag
             if tag == "ELEVE":
-                self._index_eleve(file, element, current)
+                self._index_eleve(file, element)
             elif tag == "STRUCTURES_ELEVE":
                 self._index_structures(file, element)
             elif tag == "PARAMETRES":
@@ -341,9 +338,7 @@ class SiecleReader:
         if file.envelope is None:
             raise SourceError("PARAMETRES (UAJ, ANNEE_SCOLAIRE) is missing", file=file.name)
 
-    def _index_eleve(
-        self, file: SiecleFile, element: etree._Element, current: dict[str, bool]
-    ) -> None:
+    def _index_eleve(self, file: SiecleFile, element: etree._Element) -> None:
         line = element.sourceline
         eleve_id = record_id(element, "ELEVE_ID")
         if not eleve_id:
@@ -357,7 +352,7 @@ class SiecleReader:
                 )
             )
             return
-        if eleve_id in current:
+        if eleve_id in self._students:
             self._findings.append(
                 finding(
                     "DUPLICATE_ELEVE_ID",
@@ -387,7 +382,9 @@ class SiecleReader:
         as_of = getattr(self._options, "as_of", None)
         if as_of is None and file.envelope is not None:
             as_of = file.envelope.export_date
-        current[eleve_id] = left_on is None or (as_of is not None and left_on > as_of)
+        self._students.add_eleve(
+            eleve_id, left_on is None or (as_of is not None and left_on > as_of)
+        )
         self._spills["ELEVE"].add((line, eleve_id, fields))
 
     def _index_structures(self, file: SiecleFile, element: etree._Element) -> None:
@@ -410,9 +407,8 @@ class SiecleReader:
             if kind == "D" or tidy(kind).upper() == "D":
                 code = clean_text(structure.findtext("CODE_STRUCTURE"))
                 if code:
-                    divisions.append(sys.intern(code))
-        previous = self._divisions.get(eleve_id)
-        if previous is not None:
+                    divisions.append(code)
+        if not self._students.add_structures(eleve_id, divisions[0] if divisions else None):
             self._findings.append(
                 finding(
                     "DUPLICATE_STRUCTURES_ELEVE",
@@ -434,8 +430,6 @@ class SiecleReader:
                     field="CODE_STRUCTURE",
                 )
             )
-        if not previous:  # "" stands for "no class", so that duplicates are seen
-            self._divisions[eleve_id] = divisions[0] if divisions else ""
 
     def _scan_responsables(self, file: SiecleFile, facts: StreamFacts) -> None:
         persons = self._persons
@@ -540,7 +534,7 @@ class SiecleReader:
             )
 
     def _report_orphan_structures(self) -> None:
-        for eleve_id in self._divisions.keys() - self._current.keys():
+        for eleve_id in self._students.orphan_structures():
             self._findings.append(
                 finding(
                     "STRUCTURES_FOR_UNKNOWN_STUDENT",
