@@ -377,8 +377,9 @@ def test_bad_envelope_is_refused(write: Writer, params: str, message: str) -> No
 def test_files_of_different_schools_or_years_are_refused(write: Writer) -> None:
     other = PARAMS.replace(UAI, "0750001U")
     eleves = write("e.xml", eleves_xml(eleve("1")))
-    with pytest.raises(SourceError, match="for school 0750001U"):
+    with pytest.raises(SourceError, match="for school 0750001U") as info:
         read([eleves, write("r.xml", responsables_xml("", "", params=other))])
+    assert info.value.line == 3  # refused at its PARAMETRES, before the rest is read
     year = PARAMS.replace("<ANNEE_SCOLAIRE>2025", "<ANNEE_SCOLAIRE>2026")
     with pytest.raises(SourceError, match="school year 2026"):
         read([eleves, write("r2.xml", responsables_xml("", "", params=year))])

@@ -107,7 +107,7 @@ class SiecleReader:
         self._eleves_file = by_kind[FileKind.ELEVES]
         self._resp_file = by_kind.get(FileKind.RESPONSABLES)
         self._structures_file = by_kind.get(FileKind.STRUCTURES)
-        # indexes built by the first pass (division "" = none)
+        # indexes built when the files are opened
         self._students = StudentIndex()
         self._spills: dict[str, Spill] = {
             tag: Spill() for tag in ("ELEVE", "PERSONNE", "RESPONSABLE_ELEVE")
@@ -252,7 +252,7 @@ class SiecleReader:
         if self._structures_file is not None:
             self._known_divisions = set()
             self._scan(self._structures_file, self._scan_structures)
-        self._check_envelopes()
+        self._check_export_date()
         self._report_orphan_structures()
 
     def _scan(self, file: SiecleFile, scan: _Scan) -> None:
@@ -302,6 +302,7 @@ class SiecleReader:
 
     def _envelope(self, file: SiecleFile, element: etree._Element) -> None:
         file.envelope = read_parametres(element, file.name)
+        self._same_school(file, element.sourceline)
         root = element.getparent()
         file.version = root.get("VERSION") if root is not None else None
         if file.version not in KNOWN_VERSIONS[file.kind]:
@@ -320,6 +321,28 @@ class SiecleReader:
                 file=file.name,
                 line=element.sourceline,
                 element="PARAMETRES/UAJ",
+            )
+
+    def _same_school(self, other: SiecleFile, line: int | None) -> None:
+        """Refuse a file of another school or year than the students file (read first)."""
+        main = self._eleves_file
+        if other is main or main.envelope is None or other.envelope is None:
+            return
+        if other.envelope.uai != main.envelope.uai:
+            raise SourceError(
+                f"this file is for school {other.envelope.uai} but the students file "
+                f"{main.name} is for {main.envelope.uai}",
+                file=other.name,
+                line=line,
+                element="PARAMETRES/UAJ",
+            )
+        if other.envelope.school_year != main.envelope.school_year:
+            raise SourceError(
+                f"this file is for school year {other.envelope.school_year} but the students "
+                f"file {main.name} is for {main.envelope.school_year}",
+                file=other.name,
+                line=line,
+                element="PARAMETRES/ANNEE_SCOLAIRE",
             )
 
     def _renew(self, tag: str) -> None:
@@ -489,26 +512,9 @@ class SiecleReader:
         if file.envelope is None:
             raise SourceError("PARAMETRES (UAJ, ANNEE_SCOLAIRE) is missing", file=file.name)
 
-    def _check_envelopes(self) -> None:
+    def _check_export_date(self) -> None:
         main = self._eleves_file
         assert main.envelope is not None
-        for other in (self._resp_file, self._structures_file):
-            if other is None or other.envelope is None:
-                continue
-            if other.envelope.uai != main.envelope.uai:
-                raise SourceError(
-                    f"this file is for school {other.envelope.uai} but the students file "
-                    f"{main.name} is for {main.envelope.uai}",
-                    file=other.name,
-                    element="PARAMETRES/UAJ",
-                )
-            if other.envelope.school_year != main.envelope.school_year:
-                raise SourceError(
-                    f"this file is for school year {other.envelope.school_year} but the students "
-                    f"file {main.name} is for {main.envelope.school_year}",
-                    file=other.name,
-                    element="PARAMETRES/ANNEE_SCOLAIRE",
-                )
         day = main.envelope.export_date
         if day is None:
             self._findings.append(
