@@ -105,7 +105,7 @@ class RecordContext:
     ) -> None:
         for name in names:
             raw = fields.get(name)
-            if raw is not None:
+            if raw is not None and raw not in _BOOLS:
                 try:
                     parse_bool(raw)
                 except ValueError as exc:
