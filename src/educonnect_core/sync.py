@@ -31,6 +31,7 @@ exports not yet in effect. See ``docs/sync.md``.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -71,6 +72,7 @@ __all__ = [
     "SyncOptions",
     "TooManyDeactivations",
     "eligibility_at",
+    "field_changes",
     "synchronise",
 ]
 
@@ -266,17 +268,15 @@ class _Journal:
 
 
 def _text(value: object) -> str | None:
+    """A field value as the changeset shows it (value objects in canonical form)."""
     if value is None:
         return None
     if isinstance(value, Invalid):
         return f"{value.raw} (invalide)"
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    if hasattr(value, "value") and not hasattr(value, "e164"):
-        inner = value.value
-        if isinstance(inner, dt.date):
-            return inner.strftime("%d/%m/%Y")
-        return str(inner)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
     return str(value)
 
 

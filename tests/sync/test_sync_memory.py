@@ -262,6 +262,13 @@ def test_birth_date_fix_reaches_the_responsables(store: Store) -> None:
     assert by_id["R-0990007V-A"].causes == ("date de naissance d'un enfant ajoutée",)
     assert Route.SMS_SELF_REGISTRATION in by_id["R-0990007V-A"].opened
     assert by_id["E-0990007V-1"].causes == ("date de naissance ajoutée",)
+    (record,) = changeset.updated
+    assert record.fields == (FieldChange("birth_date", None, "04/05/2013"),)
+    left = apply(store, family_export(day=2, eleves={"1": eleve("1", left=True)}))
+    assert {(f.field, f.old, f.new) for f in left.updated[0].fields} == {
+        ("status", "current", "left"),
+        ("left_on", None, "05/01/2026"),
+    }
 
 
 def test_when_fr() -> None:
