@@ -358,7 +358,9 @@ def _blocker_lines(answer: Eligibility, lang: str, indent: str) -> list[str]:
     lines = []
     for code, routes in closed.items():
         b = first[code]
-        detail = f" [{b.detail}]" if b.detail else ""
+        about = b.subject_id if b.subject_id not in (None, answer.siecle_id) else None
+        parts = [p for p in (about, b.detail) if p]
+        detail = f" [{': '.join(parts)}]" if parts else ""
         when = ""
         if b.effective_from is not None and b.fix_in is FixLocation.SIECLE:
             when = " (" + t["effective"].format(at=f"{b.effective_from:%d/%m/%Y %H:%M}") + ")"
