@@ -16,6 +16,7 @@ from typing import Final, Self
 import attrs
 import email_validator
 
+from .emails import normalized as normalized_email
 from .errors import InvalidValue
 from .phones import PhoneKind, classify
 
@@ -238,12 +239,9 @@ class EmailAddress:
                 "EmailAddress", raw, "expected an email address", code="MISSING_EMAIL"
             )
         try:
-            info = email_validator.validate_email(
-                text, check_deliverability=False, allow_smtputf8=True
-            )
+            return cls(normalized_email(text))
         except email_validator.EmailNotValidError as exc:
             raise InvalidValue("EmailAddress", raw, str(exc), code="INVALID_EMAIL") from None
-        return cls(info.normalized)
 
     def __str__(self) -> str:
         return self.value
