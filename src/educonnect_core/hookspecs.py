@@ -35,6 +35,7 @@ def educonnect_open_source(paths: Sequence[Path], options: SourceOptions) -> Exp
       may answer. The first non-``None`` answer wins.
     * Otherwise return an :class:`~educonnect_core.ports.ExportReader`. Files
       may come in any order, plain or zipped; kinds are told by content.
+      Its ``kind`` is one of this plugin's ``educonnect_source_kinds``.
     * A file of this kind that cannot be read raises
       :class:`~educonnect_core.errors.SourceError` naming file, line and element;
       nothing from a failing file may be yielded.

@@ -47,7 +47,12 @@ class ExportReader(Protocol):
     ``findings`` is complete once all three are exhausted. A malformed file
     raises :class:`~educonnect_core.errors.SourceError` (file, line, element)
     when opened or while iterated; field-level problems are findings.
+    ``kind`` names the source kind (``"siecle"``, ``"onde"``: one of the
+    plugin's ``educonnect_source_kinds``).
     """
+
+    @property
+    def kind(self) -> str: ...
 
     @property
     def school(self) -> School: ...

@@ -131,6 +131,7 @@ class Export:
     responsables: Mapping[str, Responsable]
     links: Mapping[LinkKey, Link]
     findings: tuple[Finding, ...] = ()
+    kind: str = "export"  # the source kind of the reader it was read from
 
     @classmethod
     def read(cls, reader: ExportReader) -> Export:
@@ -138,7 +139,8 @@ class Export:
         eleves = list(reader.eleves())
         responsables = list(reader.responsables())
         links = list(reader.links())
-        return cls.of(school, eleves, responsables, links, findings=reader.findings)
+        export = cls.of(school, eleves, responsables, links, findings=reader.findings)
+        return attrs.evolve(export, kind=reader.kind)
 
     @classmethod
     def of(
@@ -200,6 +202,10 @@ class Export:
 @attrs.frozen
 class _Replay:
     export: Export
+
+    @property
+    def kind(self) -> str:
+        return self.export.kind
 
     @property
     def school(self) -> School:

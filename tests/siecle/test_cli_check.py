@@ -56,6 +56,7 @@ def test_json_document(export: list[Path], capsys: pytest.CaptureFixture[str]) -
         "school_year": 2025,
         "exported_at": "2026-01-12T07:42:10+01:00",
         "kind": "siecle",
+        "degree": "2d",
         "files": [str(export[1]), f"{export[0]}[export.xml]"],
     }
     students = {s["eleve_id"]: s for s in doc["students"]}

@@ -6,6 +6,10 @@ the blockers with their remedies, and the problems found in the files. Human
 output (French by default) is grouped by class; ``--json`` prints one document.
 Exit 0 once the files are read, whatever their data problems; 2 when a file
 cannot be read.
+
+1st degree (ONDE): students have no account (responsables only), and since
+ONDE files carry no school year, the school year is the one ``--at`` (default:
+now) falls in, on the Paris calendar, a school year starting on 1 September.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -25,7 +30,7 @@ from educonnect_adapters.system import SystemClock
 from educonnect_core.blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
 from educonnect_core.eligibility import Child, Eligibility, EvaluationContext, evaluate
 from educonnect_core.findings import Finding
-from educonnect_core.people import Eleve, Link, Responsable, School
+from educonnect_core.people import Degree, Eleve, Link, Responsable, School
 from educonnect_core.plugins import Plugins
 from educonnect_core.ports import ExportReader
 from educonnect_core.sources import ReadOptions
@@ -38,6 +43,10 @@ __all__ = ["CheckReport", "build_report", "register", "report_json", "run"]
 UNACTIONABLE: Final = frozenset(
     code for code, info in CATALOGUE.items() if info.fix_in is FixLocation.NOWHERE
 )
+#: Source kinds whose files carry no school year: the reader takes it from
+#: ``ReadOptions.as_of``, which ``check`` sets to the day of ``--at``.
+YEARLESS_KINDS: Final = frozenset({"onde"})
+PARIS: Final = ZoneInfo("Europe/Paris")
 
 
 def register(sub: Any) -> None:
@@ -70,21 +79,42 @@ def _aware(text: str) -> dt.datetime:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = ReadOptions(expected_uai=args.school)
-    reader = Plugins.installed().open_source(args.files, options)
     at: dt.datetime = args.at or SystemClock().now()
+    reader = open_export(Plugins.installed(), args.files, args.school, at)
     try:
         report = build_report(reader, at)
     finally:
-        close = getattr(reader, "close", None)  # readers may hold temporary files
-        if callable(close):
-            close()
+        _close(reader)
     if args.json:
         json.dump(report_json(report, args.lang), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(report, args.lang))
     return 0
+
+
+def open_export(
+    plugins: Plugins, files: Sequence[Path], school: str | None, at: dt.datetime
+) -> ExportReader:
+    """Open ``files``; a source whose files carry no school year is opened again
+    with ``as_of`` the day of ``at``, so that ``at`` decides the school year
+    (not, say, the files' modification date).
+
+    The SIECLE reader is left with its own rule (``as_of``: who has left is
+    decided at the export date the files carry).
+    """
+    reader = plugins.open_source(files, ReadOptions(expected_uai=school))
+    if reader.kind not in YEARLESS_KINDS:
+        return reader
+    _close(reader)
+    as_of = at.astimezone(PARIS).date()
+    return plugins.open_source(files, ReadOptions(expected_uai=school, as_of=as_of))
+
+
+def _close(reader: ExportReader) -> None:
+    close = getattr(reader, "close", None)  # readers may hold temporary files
+    if callable(close):
+        close()
 
 
 # ---------------------------------------------------------------------- the report
@@ -95,7 +125,7 @@ class CheckReport:
     """Everything ``check`` tells, independent of how it is printed."""
 
     school: School
-    kind: str | None
+    kind: str
     files: tuple[str, ...]
     at: dt.datetime
     eleves: tuple[Eleve, ...]
@@ -116,10 +146,12 @@ class CheckReport:
 def build_report(reader: ExportReader, at: dt.datetime) -> CheckReport:
     """Read every stream of ``reader`` and evaluate each account the export yields.
 
-    Accounts: every current student, and every person who is the legal
-    representative of at least one current student (non-legal persons get none).
+    Accounts: every current student (2nd degree only: students have no account in
+    the 1st degree), and every person who is the legal representative of at least
+    one current student (non-legal persons get none).
     """
-    ctx = EvaluationContext(at=at, school_year=reader.school.school_year)
+    school = reader.school
+    ctx = EvaluationContext(at=at, school_year=school.school_year, degree=school.degree)
     eleves = {e.eleve_id: e for e in reader.eleves()}
     responsables = list(reader.responsables())
     children: dict[str, list[Child]] = defaultdict(list)
@@ -127,15 +159,19 @@ def build_report(reader: ExportReader, at: dt.datetime) -> CheckReport:
         eleve = eleves.get(link.eleve_id)
         if eleve is not None:
             children[link.personne_id].append(Child(eleve, link))
-    eligibilities = [evaluate(e, ctx) for e in eleves.values() if e.current]
+    eligibilities = (
+        [evaluate(e, ctx) for e in eleves.values() if e.current]
+        if school.degree is not Degree.FIRST
+        else []
+    )
     for person in responsables:
         mine = children.get(person.personne_id, [])
         if any(c.link.legal and c.eleve.current for c in mine):
             eligibilities.append(evaluate(person, ctx, children=mine))
     files = getattr(reader, "files", ())
     return CheckReport(
-        school=reader.school,
-        kind=getattr(reader, "kind", None),
+        school=school,
+        kind=reader.kind,
         files=tuple(str(f) for f in files),
         at=at,
         eleves=tuple(eleves.values()),
@@ -236,6 +272,7 @@ def report_json(report: CheckReport, lang: str = "fr") -> dict[str, Any]:
             "school_year": school.school_year,
             "exported_at": _iso(school.exported_at),
             "kind": report.kind,
+            "degree": school.degree.value,
             "files": list(report.files),
         },
         "checked_at": report.at.isoformat(),
@@ -276,6 +313,8 @@ _TEXT: Final = {
         "school": "Établissement {uai} — année scolaire {year}-{next} — export du {at} "
         "(source : {kind})",
         "files": "Fichiers : {files}",
+        "first_degree": "1er degré : les élèves n'ont pas de compte EduConnect "
+        "(comptes des responsables seulement)",
         "class": "Classe {name} — {count} élève(s)",
         "no_class": "Sans classe",
         "student": "{name} (élève {id}, né(e) le {born})",
@@ -283,6 +322,7 @@ _TEXT: Final = {
         "resp_account": "responsable {name} ({id})",
         "no_account": "responsable {name} ({id}) : pas de compte ({why})",
         "not_legal": "non représentant légal",
+        "no_child": "aucun élève rattaché",
         "open": "parcours ouverts : {routes}",
         "none_open": "aucun parcours ouvert",
         "closes": "ferme : {routes}",
@@ -302,6 +342,8 @@ _TEXT: Final = {
     "en": {
         "school": "School {uai} — school year {year}-{next} — exported on {at} (source: {kind})",
         "files": "Files: {files}",
+        "first_degree": "1st degree: students have no EduConnect account "
+        "(responsables' accounts only)",
         "class": "Class {name} — {count} student(s)",
         "no_class": "No class",
         "student": "{name} (student {id}, born {born})",
@@ -309,6 +351,7 @@ _TEXT: Final = {
         "resp_account": "responsable {name} ({id})",
         "no_account": "responsable {name} ({id}): no account ({why})",
         "not_legal": "not a legal representative",
+        "no_child": "no linked student",
         "open": "open routes: {routes}",
         "none_open": "no open route",
         "closes": "closes: {routes}",
@@ -386,11 +429,13 @@ def render_text(report: CheckReport, lang: str = "fr") -> str:
             year=school.school_year,
             next=school.school_year + 1,
             at=at,
-            kind=report.kind or t["unknown"],
+            kind=report.kind,
         )
     ]
     if report.files:
         out.append(t["files"].format(files=", ".join(report.files)))
+    if school.degree is Degree.FIRST:
+        out.append(t["first_degree"])
     answers = {(a.profile.value, a.siecle_id): a for a in report.eligibilities}
     persons = {p.personne_id: p for p in report.responsables}
     by_student: dict[str, list[tuple[Responsable, Link]]] = defaultdict(list)
@@ -412,9 +457,10 @@ def render_text(report: CheckReport, lang: str = "fr") -> str:
                     name=eleve.name, id=eleve.eleve_id, born=_date(eleve.birth_date, lang)
                 )
             )
-            answer = answers[("eleve", eleve.eleve_id)]
-            out.append(f"  {t['student_account']} — {_routes_line(answer, lang)}")
-            out += _blocker_lines(answer, lang, "    ")
+            answer = answers.get(("eleve", eleve.eleve_id))
+            if answer is not None:  # none in the 1st degree
+                out.append(f"  {t['student_account']} — {_routes_line(answer, lang)}")
+                out += _blocker_lines(answer, lang, "    ")
             for person, link in sorted(by_student[eleve.eleve_id], key=lambda x: x[0].personne_id):
                 key = ("responsable", person.personne_id)
                 if key in answers:
@@ -439,7 +485,9 @@ def render_text(report: CheckReport, lang: str = "fr") -> str:
     non_legal = [p for p in report.responsables if not report.legal(p.personne_id)]
     if non_legal:
         out += ["", "== " + t["non_legal"].format(count=len(non_legal)) + " =="]
-        out += [f"  {p.name} ({p.personne_id})" for p in non_legal]
+        for p in non_legal:
+            alone = "" if p.personne_id in report.children else f" — {t['no_child']}"
+            out.append(f"  {p.name} ({p.personne_id}){alone}")
     out += _findings_lines(report.findings, lang)
     out += _summary_lines(summary(report), lang)
     return "\n".join(out) + "\n"

@@ -147,6 +147,10 @@ class Counting:
         self._progress = progress
 
     @property
+    def kind(self) -> str:
+        return self._reader.kind
+
+    @property
     def school(self) -> School:
         return self._reader.school
 

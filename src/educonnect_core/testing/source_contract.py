@@ -170,6 +170,13 @@ class SourceContract:
         assert isinstance(reader.school.uai, Uai)
         assert isinstance(reader.school.school_year, int)
 
+    def test_reader_kind_is_one_of_the_declared_kinds(
+        self, source_plugins: Plugins, valid_paths: Sequence[Path], source_options: ReadOptions
+    ) -> None:
+        reader = source_plugins.open_source(valid_paths, source_options)
+        assert isinstance(reader.kind, str)
+        assert reader.kind in source_plugins.source_kinds(), f"undeclared kind {reader.kind!r}"
+
     def test_yields_records_of_the_right_types(self, valid_result: ReadResult) -> None:
         assert valid_result.eleves, "a valid export should give students"
         assert valid_result.responsables, "a valid export should give responsables"

@@ -849,6 +849,10 @@ class SyntheticExport:
     variant: str = ""
 
     @property
+    def kind(self) -> str:
+        return "synthetic"
+
+    @property
     def school(self) -> School:
         return School(uai=self.uai, school_year=self.school_year, exported_at=AT, name="Synthèse")
 
