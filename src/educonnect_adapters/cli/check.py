@@ -63,7 +63,8 @@ def register(sub: Any) -> None:
         "--at",
         type=_aware,
         metavar="ISO-DATETIME",
-        help="evaluate at this moment (default: now), e.g. 2026-01-12T15:00+01:00",
+        help="evaluate at this moment (default: now), e.g. 2026-01-12T15:00+01:00; "
+        "for ONDE files, which carry none, it also decides the school year",
     )
     parser.set_defaults(handler=run)
 
