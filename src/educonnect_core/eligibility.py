@@ -37,6 +37,13 @@ __all__ = [
 
 B = BlockerCode
 ALL_ROUTES: Final = tuple(Route)
+assert ALL_ROUTES == (
+    Route.FRANCECONNECT,
+    Route.SMS_SELF_REGISTRATION,
+    Route.PROVISIONAL_PAPER,
+    Route.PROVISIONAL_EMAIL,
+    Route.ATEN_TRANSITION,
+), "evaluate_eleve and evaluate_responsable list per-route blockers in this order"
 _RESP_ONLY: Final = (Route.FRANCECONNECT, Route.SMS_SELF_REGISTRATION)
 
 #: Expected age on 31 December of the school year's first year, by the first three
@@ -86,6 +93,15 @@ class EvaluationContext:
     def siecle_fix_effective(self) -> dt.datetime:
         return self.schedule.effective_from(self.at)
 
+    @cached_property
+    def _parts(self) -> dict[BlockerCode, _BlockerParts]:
+        """What every blocker of a code shares in this context, computed once."""
+        return {code: _parts_of(code, self) for code in CATALOGUE}
+
+    @cached_property
+    def _route_not_for_profile(self) -> Blocker:
+        return _blocker(B.ROUTE_NOT_FOR_PROFILE, self, None)
+
 
 @attrs.frozen
 class Child:
@@ -103,6 +119,10 @@ class RouteEligibility:
     @property
     def eligible(self) -> bool:
         return not self.blockers
+
+
+#: An open route, the same object for every account (``RouteEligibility`` is frozen).
+_OPEN: Final = tuple(RouteEligibility(route) for route in ALL_ROUTES)
 
 
 @attrs.frozen
@@ -170,9 +190,11 @@ def _implausible(date: BirthDate, mef: str | None, school_year: int, degree: Deg
     return f"implausible: {age} years old on 31/12/{school_year}, expected {low} to {high}"
 
 
-def _blocker(
-    code: BlockerCode, ctx: EvaluationContext, subject_id: str | None, detail: str | None = None
-) -> Blocker:
+#: (field, fix_in, remedy_fr, remedy_en, effective_from) of a code in a context.
+_BlockerParts = tuple[str | None, FixLocation, str, str, dt.datetime | None]
+
+
+def _parts_of(code: BlockerCode, ctx: EvaluationContext) -> _BlockerParts:
     info = CATALOGUE[code]
     if info.fix_in is FixLocation.SIECLE:
         effective: dt.datetime | None = ctx.siecle_fix_effective
@@ -185,16 +207,14 @@ def _blocker(
         # In the 1st degree the directeur d'école fixes the data in ONDE.
         remedy_fr = remedy_fr.replace("dans SIECLE", "dans ONDE (directeur d'école)")
         remedy_en = remedy_en.replace("in SIECLE", "in ONDE (directeur d'école)")
-    return Blocker(
-        code=code,
-        field=info.field,
-        subject_id=subject_id,
-        fix_in=info.fix_in,
-        remedy_fr=remedy_fr,
-        remedy_en=remedy_en,
-        effective_from=effective,
-        detail=detail,
-    )
+    return info.field, info.fix_in, remedy_fr, remedy_en, effective
+
+
+def _blocker(
+    code: BlockerCode, ctx: EvaluationContext, subject_id: str | None, detail: str | None = None
+) -> Blocker:
+    field, fix_in, remedy_fr, remedy_en, effective = ctx._parts[code]
+    return Blocker(code, field, subject_id, fix_in, remedy_fr, remedy_en, effective, detail)
 
 
 def _account_blockers(account: Account | None, ctx: EvaluationContext) -> list[Blocker]:
@@ -251,16 +271,19 @@ def _assemble(
     profile: Profile,
     siecle_id: str,
     common: list[Blocker],
-    per_route: dict[Route, list[Blocker]],
+    per_route: tuple[list[Blocker], ...],
 ) -> Eligibility:
-    return Eligibility(
-        profile=profile,
-        siecle_id=siecle_id,
-        routes=tuple(
-            RouteEligibility(route, tuple(common + per_route.get(route, [])))
-            for route in ALL_ROUTES
-        ),
-    )
+    """``per_route``: the blockers proper to each route, in the order of :data:`ALL_ROUTES`."""
+    shared = tuple(common)
+    routes = []
+    for index, extra in enumerate(per_route):
+        if extra:
+            routes.append(RouteEligibility(ALL_ROUTES[index], shared + tuple(extra)))
+        elif shared:
+            routes.append(RouteEligibility(ALL_ROUTES[index], shared))
+        else:
+            routes.append(_OPEN[index])  # frozen: one shared object per route
+    return Eligibility(profile, siecle_id, tuple(routes))
 
 
 def evaluate_eleve(
@@ -274,15 +297,15 @@ def evaluate_eleve(
     problem = birth_date_problem(eleve, ctx.school_year, ctx.degree)
     if problem is not None:
         common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, sid, problem))
-    not_for = [_blocker(B.ROUTE_NOT_FOR_PROFILE, ctx, None)]
+    not_for = [ctx._route_not_for_profile]
     notification = _notification_blockers(account, ctx)
-    per_route = {
-        Route.FRANCECONNECT: not_for,
-        Route.SMS_SELF_REGISTRATION: not_for,
-        Route.PROVISIONAL_PAPER: notification,
-        Route.PROVISIONAL_EMAIL: notification + _email_blockers(eleve.email, sid, ctx),
-        Route.ATEN_TRANSITION: _aten_blockers(account, sid, ctx),
-    }
+    per_route = (
+        not_for,  # FRANCECONNECT
+        not_for,  # SMS_SELF_REGISTRATION
+        notification,  # PROVISIONAL_PAPER
+        notification + _email_blockers(eleve.email, sid, ctx),  # PROVISIONAL_EMAIL
+        _aten_blockers(account, sid, ctx),  # ATEN_TRANSITION
+    )
     return _assemble(Profile.ELEVE, sid, common, per_route)
 
 
@@ -313,13 +336,13 @@ def evaluate_responsable(
     if not responsable.name.complete:
         identity.append(_blocker(B.MISSING_NAME, ctx, pid))
     notification = _notification_blockers(account, ctx)
-    per_route = {
-        Route.FRANCECONNECT: identity,
-        Route.SMS_SELF_REGISTRATION: identity,
-        Route.PROVISIONAL_PAPER: notification,
-        Route.PROVISIONAL_EMAIL: notification + _email_blockers(responsable.email, pid, ctx),
-        Route.ATEN_TRANSITION: _aten_blockers(account, pid, ctx),
-    }
+    per_route = (
+        identity,  # FRANCECONNECT
+        identity,  # SMS_SELF_REGISTRATION
+        notification,  # PROVISIONAL_PAPER
+        notification + _email_blockers(responsable.email, pid, ctx),  # PROVISIONAL_EMAIL
+        _aten_blockers(account, pid, ctx),  # ATEN_TRANSITION
+    )
     return _assemble(Profile.RESPONSABLE, pid, common, per_route)
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Final
 
 import phonenumbers
-from phonenumbers import PhoneNumberType
+from phonenumbers import PhoneNumber, PhoneNumberType
 
 __all__ = ["OVERSEAS_MOBILE_PREFIXES", "PhoneKind", "classify"]
 
@@ -60,14 +60,29 @@ def _clean(raw: str) -> str:
     return text
 
 
+def _cleaned(raw: str) -> str:
+    """:func:`_clean`, with shortcuts for the two usual forms (same result)."""
+    if len(raw) == 12 and raw.startswith("+33") and raw[3] != "0" and raw[1:].isdecimal():
+        return "0" + raw[3:]  # E.164
+    if len(raw) == 10 and raw[0] == "0" and raw[1] != "0" and raw.isdecimal():
+        return raw  # national, without separators
+    return _clean(raw)
+
+
 @lru_cache(maxsize=65536)
 def _classify_prefix(prefix: str) -> tuple[str, str, bool]:
-    """(region, country code, is_mobile) for a national number's first 6 digits."""
+    """(region, country code, is_mobile) for a national number's first 6 digits.
+
+    The number is built directly (country code and national number without its
+    trunk 0), which is what ``phonenumbers.parse(prefix + "0000", region)``
+    gives for every prefix ``0[1-9]…``, at a third of the cost (checked over
+    all of them by a test).
+    """
     region = OVERSEAS_MOBILE_PREFIXES.get(prefix[:4], "FR")
-    sample = prefix + "0000"
-    number = phonenumbers.parse(sample, region)
+    country_code = phonenumbers.country_code_for_region(region)
+    number = PhoneNumber(country_code=country_code, national_number=int(prefix[1:] + "0000"))
     kind = phonenumbers.number_type(number)
-    return region, str(number.country_code), kind in _MOBILE_TYPES
+    return region, str(country_code), kind in _MOBILE_TYPES
 
 
 def _slow(text: str) -> tuple[str, str]:
@@ -88,7 +103,7 @@ def classify(raw: str) -> tuple[str, str]:
 
     ``kind`` is one of :class:`PhoneKind`; ``e164`` is empty when invalid.
     """
-    text = _clean(raw)
+    text = _cleaned(raw)
     if _NATIONAL.match(text):
         region, country_code, mobile = _classify_prefix(text[:6])
         if mobile:

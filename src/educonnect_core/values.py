@@ -32,18 +32,29 @@ __all__ = [
 ]
 
 UAI_CHECK_LETTERS: Final = "ABCDEFGHJKLMNPRSTUVWXYZ"
-_SPACES = re.compile(r"\s+")
+_QUOTES: Final = "\"'"
+_UAI: Final = re.compile(r"[0-9]{7}[A-Z]")
+_INE: Final = re.compile(r"[0-9A-Z]{11}")
+_E164: Final = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def clean_text(raw: str | None) -> str:
-    """Trim, strip stray quotes and fold runs of white space (SIECLE pitfall 5)."""
+    """Trim, strip stray quotes and fold runs of white space (SIECLE pitfall 5).
+
+    ``str.split`` and the regular expression ``\\s`` agree on what white space
+    is, so folding first then unquoting gives the same text as the reverse; most
+    values have no quote at either end and are done after the fold.
+    """
     if raw is None:
         return ""
-    text = raw.strip()
-    while len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+    if raw.isalnum():
+        return raw  # ids and codes: nothing to clean
+    text = " ".join(raw.split())
+    if not text or (text[0] not in _QUOTES and text[-1] not in _QUOTES):
+        return text
+    while len(text) >= 2 and text[0] == text[-1] and text[0] in _QUOTES:
         text = text[1:-1].strip()
-    text = text.strip('"').strip()
-    return _SPACES.sub(" ", text)
+    return text.strip('"').strip()
 
 
 @attrs.frozen
@@ -67,7 +78,7 @@ class Uai:
 
     @value.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not re.fullmatch(r"[0-9]{7}[A-Z]", value):
+        if not _UAI.fullmatch(value):
             raise InvalidValue("Uai", value, "expected 7 digits and a check letter")
         expected = UAI_CHECK_LETTERS[int(value[:7]) % 23]
         if value[7] != expected:
@@ -91,7 +102,7 @@ class Ine:
 
     @value.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not re.fullmatch(r"[0-9A-Z]{11}", value):
+        if not _INE.fullmatch(value):
             raise InvalidValue("Ine", value, "expected 11 letters or digits")
 
     @classmethod
@@ -205,7 +216,7 @@ class MobilePhone:
 
     @e164.validator
     def _check(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not re.fullmatch(r"\+[1-9][0-9]{6,14}", value):
+        if not _E164.fullmatch(value):
             raise InvalidValue("MobilePhone", value, "expected E.164 (+ and 7 to 15 digits)")
 
     @classmethod

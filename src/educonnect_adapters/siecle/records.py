@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+from collections.abc import Mapping
 from typing import Final
 
 import attrs
@@ -124,8 +126,16 @@ def _invalid_field(
         ctx.add(code, f"{field} {value.raw!r}: {value.reason}", line, sid, field)
 
 
-#: The children of ELEVE, PERSONNE and RESPONSABLE_ELEVE that are read.
-ELEVE_FIELDS: Final = frozenset(
+def _canonical(names: set[str]) -> Mapping[object, str]:
+    """Each name mapped to itself: :func:`pick` stores these very string objects as keys.
+
+    Keyed by ``object``: any tag the parser gives (a comment's, say) may be looked up.
+    """
+    return {sys.intern(name): sys.intern(name) for name in names}
+
+
+#: The children of ELEVE, PERSONNE and RESPONSABLE_ELEVE that are read (name → name).
+ELEVE_FIELDS: Final = _canonical(
     {
         "NOM_USAGE",
         "NOM_DE_FAMILLE",
@@ -140,7 +150,7 @@ ELEVE_FIELDS: Final = frozenset(
         *_ELEVE_FLAGS,
     }
 )
-PERSONNE_FIELDS: Final = frozenset(
+PERSONNE_FIELDS: Final = _canonical(
     {
         "NOM_USAGE",
         "NOM_DE_FAMILLE",
@@ -152,25 +162,28 @@ PERSONNE_FIELDS: Final = frozenset(
         *_PERSONNE_FLAGS,
     }
 )
-LINK_FIELDS: Final = frozenset(
+LINK_FIELDS: Final = _canonical(
     {"ELEVE_ID", "PERSONNE_ID", "NIVEAU_RESPONSABILITE", "RESP_LEGAL", "CODE_PARENTE", *_LINK_FLAGS}
 )
 
 
-def pick(element: etree._Element, names: frozenset[str]) -> dict[str, str | None]:
-    """The record's children among ``names``, as tag → text (first occurrence wins)."""
+def pick(element: etree._Element, names: Mapping[object, str]) -> dict[str, str | None]:
+    """The record's children among ``names``, as tag → text (first occurrence wins).
+
+    The keys are the strings of ``names`` themselves, not the parser's copies: the
+    records spilled to disk then share their keys, and ``fields["PRENOM"]`` finds
+    its key by identity.
+    """
     fields: dict[str, str | None] = {}
     for child in element:
-        tag = child.tag
-        if tag in names and tag not in fields:
-            fields[tag] = child.text
+        key = names.get(child.tag)
+        if key is not None and key not in fields:
+            fields[key] = child.text
     return fields
 
 
 def tidy(raw: str | None) -> str:
-    """:func:`clean_text`, with a shortcut for plain codes and ids (letters, digits)."""
-    if raw is not None and raw.isalnum():
-        return raw
+    """:func:`clean_text` (which returns plain codes and ids, letters and digits, at once)."""
     return clean_text(raw)
 
 
