@@ -22,17 +22,18 @@ import typing
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
+import attrs
 import cattrs
 
 from .accounts import Account, ProvisionalCredential
 from .audit import AuditEvent, Outcome
 from .blockers import BlockerCode
 from .deliveries import DeliveryRecord
-from .people import Profile
+from .people import Eleve, Profile, Responsable, StudentStatus
 from .routes import Route
 from .states import AccountState
 from .storage import CODE_BITS, ROUTE_BITS, EligibilitySnapshot
-from .values import BirthDate, EmailAddress, Ine, Invalid, MobilePhone, Uai
+from .values import BirthDate, EmailAddress, Ine, Invalid, MobilePhone, PersonName, Uai
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -119,10 +120,126 @@ _CONVERTER: Final = make_converter()
 
 
 def dumps(obj: object) -> str:
-    """Compact JSON of a domain object."""
+    """Compact JSON of a domain object (keys sorted: equal objects, equal text)."""
+    fast = _FAST_DUMPS.get(type(obj))
+    if fast is not None:
+        try:
+            return fast(obj)
+        except _Unusual:
+            pass
     return json.dumps(
         _CONVERTER.unstructure(obj), ensure_ascii=False, separators=(",", ":"), sort_keys=True
     )
+
+
+# --------------------------------------------------------------------------- fast dumps
+# Students and responsables are written (and compared as text by the sync) by the
+# hundred thousand: these encoders give exactly the text of the generic path above
+# (proven by a Hypothesis test), several times faster. Anything unusual (a field of
+# another type) falls back to the generic path.
+
+
+class _Unusual(Exception):
+    """A value the fast encoders do not handle."""
+
+
+_quote: Final = json.encoder.encode_basestring  # as json.dumps(ensure_ascii=False)
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise _Unusual
+    return _quote(value)
+
+
+def _optional(value: object) -> str:
+    return "null" if value is None else _text(value)
+
+
+def _invalid(value: Invalid) -> str:
+    return f'{{"code":{_text(value.code)},"raw":{_text(value.raw)},"reason":{_text(value.reason)}}}'
+
+
+def _field(value: object, cls: type[Any], canonical: Callable[[Any], str]) -> str:
+    """A ``X | Invalid | None`` field, ``X`` a string value object."""
+    if value is None:
+        return "null"
+    kind = type(value)
+    if kind is cls:
+        return _text(canonical(value))
+    if kind is Invalid:
+        return _invalid(typing.cast(Invalid, value))
+    raise _Unusual
+
+
+def _name(name: PersonName) -> str:
+    if type(name) is not PersonName:
+        raise _Unusual
+    return f'{{"first":{_text(name.first)},"last":{_text(name.last)}}}'
+
+
+def _birth(value: BirthDate) -> str:
+    return value.value.isoformat()
+
+
+def _value(value: Ine | EmailAddress) -> str:
+    return value.value
+
+
+def _e164(value: MobilePhone) -> str:
+    return value.e164
+
+
+def _dump_eleve(e: Eleve) -> str:
+    left, status = e.left_on, e.status
+    if type(status) is not StudentStatus or (left is not None and type(left) is not dt.date):
+        raise _Unusual
+    return (
+        f'{{"birth_date":{_field(e.birth_date, BirthDate, _birth)},'
+        f'"division":{_optional(e.division)},"eleve_id":{_text(e.eleve_id)},'
+        f'"email":{_field(e.email, EmailAddress, _value)},"ine":{_field(e.ine, Ine, _value)},'
+        f'"left_on":{"null" if left is None else _quote(left.isoformat())},'
+        f'"mef":{_optional(e.mef)},"mobile":{_field(e.mobile, MobilePhone, _e164)},'
+        f'"name":{_name(e.name)},"status":{_text(status.value)}}}'
+    )
+
+
+def _dump_responsable(r: Responsable) -> str:
+    return (
+        f'{{"civilite":{_optional(r.civilite)},"email":{_field(r.email, EmailAddress, _value)},'
+        f'"mobile":{_field(r.mobile, MobilePhone, _e164)},"name":{_name(r.name)},'
+        f'"personne_id":{_text(r.personne_id)}}}'
+    )
+
+
+def _fields_are(cls: type[Any], *names: str) -> bool:
+    return tuple(sorted(f.name for f in attrs.fields(cls))) == names
+
+
+# used only while the classes have exactly the fields the encoders write
+_FAST_DUMPS: Final[dict[type[Any], Callable[[Any], str]]] = {
+    cls: encoder
+    for cls, encoder, names in (
+        (
+            Eleve,
+            _dump_eleve,
+            (
+                "birth_date",
+                "division",
+                "eleve_id",
+                "email",
+                "ine",
+                "left_on",
+                "mef",
+                "mobile",
+                "name",
+                "status",
+            ),
+        ),
+        (Responsable, _dump_responsable, ("civilite", "email", "mobile", "name", "personne_id")),
+    )
+    if _fields_are(cls, *names) and _fields_are(PersonName, "first", "last")
+}
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:

@@ -46,6 +46,7 @@ from .values import PersonName, Uai, fold
 __all__ = [
     "AccountQuery",
     "AccountRepository",
+    "AccountStatus",
     "AppliedExport",
     "AuditLog",
     "DeliveryLog",
@@ -54,10 +55,12 @@ __all__ = [
     "EligibilitySnapshot",
     "ExportLog",
     "IdentifierTaken",
+    "LinkForm",
     "Page",
     "PeopleRepository",
     "Statistics",
     "Store",
+    "StoredForms",
     "UnitOfWork",
     "search_key",
 ]
@@ -291,6 +294,33 @@ class Statistics:
         return done / total
 
 
+@attrs.frozen
+class AccountStatus:
+    """Where an account stands, without the whole account (for bulk comparisons)."""
+
+    account_id: str
+    profile: Profile
+    siecle_id: str
+    state: AccountState
+    deactivation_reason: str | None = None
+
+
+#: a link as stored, for comparison: ``(level.value, code_parente)``
+LinkForm = tuple[int, str | None]
+
+
+@attrs.frozen
+class StoredForms:
+    """A school's source records as stored, not decoded: students and responsables
+    by id as their :func:`educonnect_core.serialization.dumps` text, links by
+    ``(eleve_id, personne_id)`` as :data:`LinkForm`. Equal text means equal records,
+    so a caller compares and decodes only what differs."""
+
+    eleves: Mapping[str, str]
+    responsables: Mapping[str, str]
+    links: Mapping[tuple[str, str], LinkForm]
+
+
 class AccountRepository(Protocol):
     """Accounts, keyed by ``account_id``; ``identifier`` is unique across the store."""
 
@@ -336,6 +366,11 @@ class AccountRepository(Protocol):
 
     def of_school(self, uai: Uai) -> Iterator[Account]:
         """Every account of a school, ordered by ``account_id``."""
+        ...
+
+    def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
+        """The status of every account of a school, in no particular order
+        (much cheaper than :meth:`of_school`)."""
         ...
 
     def query(self, query: AccountQuery) -> Page[Account]: ...
@@ -392,6 +427,11 @@ class PeopleRepository(Protocol):
 
     def links(self, uai: Uai) -> Iterator[Link]:
         """Ordered by ``(eleve_id, personne_id)``."""
+        ...
+
+    def stored_forms(self, uai: Uai) -> StoredForms:
+        """The school's students, responsables and links as stored, not decoded
+        (empty when the school is unknown)."""
         ...
 
     def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]: ...

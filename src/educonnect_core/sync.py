@@ -33,9 +33,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Final
+from collections import ChainMap, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Final, TypeVar
 
 import attrs
 
@@ -52,13 +52,21 @@ from .changeset import (
 from .eligibility import Child, Eligibility, EvaluationContext, evaluate
 from .errors import EduconnectError, InvalidValue, NotFound
 from .findings import Finding, Severity
-from .people import Eleve, Link, Profile, Responsable, School
+from .people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
 from .ports import ExportReader
 from .routes import Route
 from .schedule import RefreshSchedule
 from .serialization import dumps, loads
 from .states import AccountState, Event
-from .storage import AppliedExport, EligibilitySnapshot, Store, UnitOfWork
+from .storage import (
+    AccountStatus,
+    AppliedExport,
+    EligibilitySnapshot,
+    LinkForm,
+    Store,
+    StoredForms,
+    UnitOfWork,
+)
 from .values import Invalid, Uai
 
 __all__ = [
@@ -340,13 +348,74 @@ class _Plan:
     not_opened: list[tuple[Profile, str]] = attrs.Factory(list)
 
 
+R = TypeVar("R", bound=Eleve | Responsable)
+
+
+class _Decoded(Mapping[str, R]):
+    """Stored records by id, decoded from their text on first access."""
+
+    def __init__(self, texts: Mapping[str, str], cls: type[R]) -> None:
+        self.texts = texts
+        self._cls: type[R] = cls
+        self._cache: dict[str, R] = {}
+
+    def __getitem__(self, key: str) -> R:
+        try:
+            return self._cache[key]
+        except KeyError:
+            record: R = loads(self.texts[key], self._cls)
+            self._cache[key] = record
+            return record
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.texts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+class _Links(Mapping[LinkKey, Link]):
+    """Stored links by key, built from their :data:`~educonnect_core.storage.LinkForm`."""
+
+    def __init__(self, forms: Mapping[LinkKey, LinkForm]) -> None:
+        self.forms = forms
+
+    def __getitem__(self, key: LinkKey) -> Link:
+        level, code = self.forms[key]
+        return Link(key[0], key[1], ResponsibilityLevel(level), code)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.forms
+
+    def __iter__(self) -> Iterator[LinkKey]:
+        return iter(self.forms)
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+
+def _link_form(link: Link) -> LinkForm:
+    return (link.level.value, link.code_parente)
+
+
+_NO_FORMS: Final = StoredForms({}, {}, {})
+
+
 @attrs.frozen
 class _Stored:
+    """What the store holds for the school: records as stored text, decoded on
+    demand; account statuses; whole accounts fetched only for those needed."""
+
     school: School | None
-    eleves: dict[str, Eleve]
-    responsables: dict[str, Responsable]
-    links: dict[LinkKey, Link]
-    accounts: dict[str, Account]
+    eleves: _Decoded[Eleve]
+    responsables: _Decoded[Responsable]
+    links: _Links
+    statuses: Mapping[Profile, Mapping[str, AccountStatus]]
+    fetch: Callable[[Iterable[str]], dict[str, Account]]
+    accounts: dict[str, Account] = attrs.Factory(dict)
 
     @classmethod
     def load(cls, uow: UnitOfWork, uai: Uai) -> _Stored:
@@ -354,14 +423,31 @@ class _Stored:
             school: School | None = uow.people.get_school(uai)
         except NotFound:
             school = None
-        if school is None:
-            return cls(None, {}, {}, {}, {})
+        forms = _NO_FORMS if school is None else uow.people.stored_forms(uai)
+        statuses: dict[Profile, dict[str, AccountStatus]] = {p: {} for p in Profile}
+        if school is not None:
+            for status in uow.accounts.statuses(uai):
+                statuses[status.profile][status.siecle_id] = status
         return cls(
             school,
-            {e.eleve_id: e for e in uow.people.eleves(uai)},
-            {r.personne_id: r for r in uow.people.responsables(uai)},
-            {(k.eleve_id, k.personne_id): k for k in uow.people.links(uai)},
-            {a.account_id: a for a in uow.accounts.of_school(uai)},
+            _Decoded(forms.eleves, Eleve),
+            _Decoded(forms.responsables, Responsable),
+            _Links(forms.links),
+            statuses,
+            uow.accounts.get_many,
+        )
+
+    def load_accounts(self, account_ids: Iterable[str]) -> None:
+        """Fetch the whole accounts among ``account_ids`` not fetched yet."""
+        missing = [i for i in account_ids if i not in self.accounts]
+        if missing:
+            self.accounts.update(self.fetch(missing))
+
+    def live(self) -> int:
+        return sum(
+            s.state is not AccountState.DEACTIVATED
+            for by_id in self.statuses.values()
+            for s in by_id.values()
         )
 
 
@@ -451,7 +537,7 @@ def _check_order(uow: UnitOfWork, uai: Uai, exported_at: dt.datetime, force: boo
 def _check_deactivations(
     uai: Uai, stored: _Stored, changeset: Changeset, options: SyncOptions
 ) -> None:
-    live = sum(a.state is not AccountState.DEACTIVATED for a in stored.accounts.values())
+    live = stored.live()
     deactivated = len(changeset.deactivated)
     share = options.max_deactivated_share
     if options.force or live < options.guard_minimum or deactivated <= share * live:
@@ -512,26 +598,31 @@ def _decide(
 
 @attrs.frozen
 class _Side:
-    """The source data before or after the export, indexed for eligibility."""
+    """The source data before or after the export, for the eligibility of the
+    accounts touched. Links are indexed only for the people asked about (one
+    pass each, no index of the whole school)."""
 
     eleves: Mapping[str, Eleve]
     responsables: Mapping[str, Responsable]
-    by_personne: Mapping[str, list[Link]]
-    by_eleve: Mapping[str, list[Link]]
+    links: Mapping[LinkKey, Link]
+    #: children listed by eleve_id (else in the order of ``links``)
+    sort_children: bool = False
+    by_personne: dict[str, list[str]] = attrs.Factory(dict)
 
-    @classmethod
-    def of(
-        cls,
-        eleves: Mapping[str, Eleve],
-        responsables: Mapping[str, Responsable],
-        links: Iterable[Link],
-    ) -> _Side:
-        by_personne: dict[str, list[Link]] = defaultdict(list)
-        by_eleve: dict[str, list[Link]] = defaultdict(list)
-        for link in links:
-            by_personne[link.personne_id].append(link)
-            by_eleve[link.eleve_id].append(link)
-        return cls(eleves, responsables, by_personne, by_eleve)
+    def parents(self, eleve_ids: Collection[str]) -> dict[str, set[str]]:
+        """The people linked to each of ``eleve_ids``."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for eid, pid in self.links:
+            if eid in eleve_ids:
+                found[eid].add(pid)
+        return found
+
+    def index_children(self, personne_ids: Collection[str]) -> None:
+        """Make :meth:`children` answer for ``personne_ids``."""
+        self.by_personne.clear()
+        for eid, pid in self.links:
+            if pid in personne_ids:
+                self.by_personne.setdefault(pid, []).append(eid)
 
     def person(self, profile: Profile, siecle_id: str) -> Eleve | Responsable | None:
         if profile is Profile.ELEVE:
@@ -539,14 +630,12 @@ class _Side:
         return self.responsables.get(siecle_id)
 
     def children(self, personne_id: str) -> list[Child]:
+        eleve_ids = self.by_personne.get(personne_id, [])
         return [
-            Child(self.eleves[k.eleve_id], k)
-            for k in self.by_personne.get(personne_id, ())
-            if k.eleve_id in self.eleves
+            Child(self.eleves[eid], self.links[eid, personne_id])
+            for eid in (sorted(eleve_ids) if self.sort_children else eleve_ids)
+            if eid in self.eleves
         ]
-
-    def parents(self, eleve_id: str) -> set[str]:
-        return {k.personne_id for k in self.by_eleve.get(eleve_id, ())}
 
     def evaluate(
         self, profile: Profile, siecle_id: str, account: Account | None, ctx: EvaluationContext
@@ -581,24 +670,33 @@ def _eligible(answer: tuple[Eligibility, list[Child]] | None) -> frozenset[Route
 def _plan(uai: Uai, export: Export, stored: _Stored, ctx: EvaluationContext) -> _Plan:
     plan = _Plan()
     causes: dict[tuple[Profile, str], list[str]] = defaultdict(list)
-    old = _Side.of(stored.eleves, stored.responsables, stored.links.values())
-    new = _Side.of(
-        {**stored.eleves, **export.eleves},
-        {**stored.responsables, **export.responsables},
-        export.links.values(),
+    # children: the stored ones by eleve_id (as the store lists links), the export's in its order
+    old = _Side(stored.eleves, stored.responsables, stored.links, sort_children=True)
+    new = _Side(
+        ChainMap(export.eleves, stored.eleves),  # type: ignore[arg-type]
+        ChainMap(export.responsables, stored.responsables),  # type: ignore[arg-type]
+        export.links,
     )
     touched = _plan_records(plan, export, stored, causes)
     touched |= _plan_links(plan, export, stored, causes)
+    updated = {r.siecle_id for r in plan.records if r.profile is Profile.ELEVE and not r.created}
+    old_parents, new_parents = old.parents(updated), new.parents(updated)
     for record in plan.records:
         if record.profile is not Profile.ELEVE or record.created:
             continue
-        for pid in old.parents(record.siecle_id) | new.parents(record.siecle_id):
+        sid = record.siecle_id
+        for pid in old_parents.get(sid, set()) | new_parents.get(sid, set()):
             touched.add((Profile.RESPONSABLE, pid))
             causes[Profile.RESPONSABLE, pid].extend(f.child_cause_fr for f in record.fields)
     decisions = _plan_decisions(plan, uai, export, stored, ctx.at)
     touched.update((a.profile, a.siecle_id) for a, _, _ in decisions.values())
+    touched_responsables = {sid for p, sid in touched if p is Profile.RESPONSABLE}
+    old.index_children(touched_responsables)
+    new.index_children(touched_responsables)
+    touched_ids = {(p, sid): Account.make_id(uai, p, sid) for p, sid in touched}
+    stored.load_accounts(i for (p, sid), i in touched_ids.items() if sid in stored.statuses[p])
     for profile, sid in sorted(touched, key=lambda x: (x[0].value, x[1])):
-        account_id = Account.make_id(uai, profile, sid)
+        account_id = touched_ids[profile, sid]
         old_a = stored.accounts.get(account_id)
         new_a, kind, reason = decisions.get(account_id, (old_a, None, None))
         if new_a is None:
@@ -653,7 +751,11 @@ def _plan_records(
     causes: dict[tuple[Profile, str], list[str]],
 ) -> set[tuple[Profile, str]]:
     touched: set[tuple[Profile, str]] = set()
+    texts = stored.eleves.texts
     for eid, eleve in export.eleves.items():
+        text = texts.get(eid)
+        if text is not None and text == dumps(eleve):
+            continue  # equal text: equal records, nothing decoded
         old_e = stored.eleves.get(eid)
         if old_e == eleve:
             continue
@@ -664,7 +766,11 @@ def _plan_records(
         touched.add((Profile.ELEVE, eid))
         if old_e is not None:
             causes[Profile.ELEVE, eid].extend(causes_of(fields))
+    texts = stored.responsables.texts
     for pid, responsable in export.responsables.items():
+        text = texts.get(pid)
+        if text is not None and text == dumps(responsable):
+            continue
         old_r = stored.responsables.get(pid)
         if old_r == responsable:
             continue
@@ -685,10 +791,11 @@ def _plan_links(
     causes: dict[tuple[Profile, str], list[str]],
 ) -> set[tuple[Profile, str]]:
     touched: set[tuple[Profile, str]] = set()
+    forms = stored.links.forms
     for (eid, pid), link in export.links.items():
-        old_l = stored.links.get((eid, pid))
-        if old_l == link:
+        if forms.get((eid, pid)) == _link_form(link):
             continue
+        old_l = stored.links.get((eid, pid))
         plan.upsert_links.append(link)
         plan.journal.links.append(_LinkBefore(eid, pid, old_l))
         plan.link_changes.append(
@@ -698,9 +805,8 @@ def _plan_links(
         causes[Profile.RESPONSABLE, pid].append(
             "enfant ajouté" if old_l is None else "lien de responsabilité modifié"
         )
-    for (eid, pid), old_l in stored.links.items():
-        if (eid, pid) in export.links:
-            continue
+    for eid, pid in sorted(k for k in forms if k not in export.links):
+        old_l = stored.links[eid, pid]
         plan.delete_links.append((eid, pid))
         plan.journal.links.append(_LinkBefore(eid, pid, old_l))
         plan.link_changes.append(LinkChange(eid, pid, old_l.level.name, None))
@@ -712,22 +818,33 @@ def _plan_links(
 def _plan_decisions(
     plan: _Plan, uai: Uai, export: Export, stored: _Stored, at: dt.datetime
 ) -> dict[str, _Decision]:
-    """Accounts to open, deactivate, reactivate (or keep deactivated), by id."""
+    """Accounts to open, deactivate, reactivate (or keep deactivated), by id.
+
+    Decided on the stored statuses; whole accounts are fetched only for those
+    whose state the export may change."""
     wanted = export.account_holders()
-    ids: dict[Profile, set[str]] = {
-        Profile.ELEVE: set(export.eleves),
-        Profile.RESPONSABLE: set(export.responsables),
-    }
-    for account in stored.accounts.values():
-        ids[account.profile].add(account.siecle_id)
     present: dict[Profile, Mapping[str, object]] = {
         Profile.ELEVE: export.eleves,
         Profile.RESPONSABLE: export.responsables,
     }
     decisions: dict[str, _Decision] = {}
+    pending: list[tuple[Profile, str, str, bool, str | None]] = []
     for profile in Profile:
-        for sid in sorted(ids[profile]):
-            want = sid in wanted[profile]
+        statuses = stored.statuses[profile]
+        want_ids = wanted[profile]
+        not_opened = []
+        for sid in present[profile]:
+            if sid not in statuses:
+                if sid in want_ids:
+                    account = Account.open(uai, profile, sid, at=at)
+                    decisions[account.account_id] = account, AccountChangeKind.CREATED, None
+                else:
+                    not_opened.append(sid)
+        plan.not_opened.extend((profile, sid) for sid in sorted(not_opened))
+        for sid, status in statuses.items():
+            want = sid in want_ids
+            if want != (status.state is AccountState.DEACTIVATED):
+                continue  # live and wanted, or deactivated and not wanted: nothing to do
             reason = None
             if not want:
                 if sid not in present[profile]:
@@ -736,13 +853,12 @@ def _plan_decisions(
                     reason = REASON_STUDENT_LEFT
                 else:
                     reason = REASON_NOT_LEGAL
-            account_id = Account.make_id(uai, profile, sid)
-            old_a = stored.accounts.get(account_id)
-            decision = _decide(uai, profile, sid, old_a, want, reason, at)
-            if decision is not None:
-                decisions[account_id] = decision
-            elif old_a is None and not want:
-                plan.not_opened.append((profile, sid))
+            pending.append((profile, sid, status.account_id, want, reason))
+    stored.load_accounts(account_id for _, _, account_id, _, _ in pending)
+    for profile, sid, account_id, want, reason in pending:
+        decision = _decide(uai, profile, sid, stored.accounts[account_id], want, reason, at)
+        if decision is not None:
+            decisions[account_id] = decision
     return decisions
 
 

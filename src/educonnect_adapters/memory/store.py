@@ -28,15 +28,18 @@ from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
 from educonnect_core.people import Eleve, Link, Profile, Responsable, School
 from educonnect_core.routes import Route
+from educonnect_core.serialization import dumps
 from educonnect_core.states import AccountState
 from educonnect_core.storage import (
     AccountQuery,
+    AccountStatus,
     AppliedExport,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
     Page,
     Statistics,
+    StoredForms,
 )
 from educonnect_core.values import Uai
 
@@ -258,6 +261,12 @@ class _Accounts:
     def of_school(self, uai: Uai) -> Iterator[Account]:
         return iter(sorted((a for a in self._t.accounts.values() if a.uai == uai), key=_by_id))
 
+    def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
+        return (
+            AccountStatus(a.account_id, a.profile, a.siecle_id, a.state, a.deactivation_reason)
+            for a in self.of_school(uai)
+        )
+
     def _matching(self, query: AccountQuery) -> list[Account]:
         snapshots = self._t.snapshots
         found = [
@@ -396,6 +405,18 @@ class _People:
     def links(self, uai: Uai) -> Iterator[Link]:
         keys = sorted(k for k in self._t.links if k[0] == uai)
         return (self._t.links[k] for k in keys)
+
+    def stored_forms(self, uai: Uai) -> StoredForms:
+        t = self._t
+        return StoredForms(
+            eleves={eid: dumps(e) for (u, eid), e in t.eleves.items() if u == uai},
+            responsables={pid: dumps(r) for (u, pid), r in t.responsables.items() if u == uai},
+            links={
+                (eid, pid): (k.level.value, k.code_parente)
+                for (u, eid, pid), k in t.links.items()
+                if u == uai
+            },
+        )
 
     def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]:
         return [link for link in self.links(uai) if link.eleve_id == eleve_id]

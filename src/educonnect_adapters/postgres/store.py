@@ -58,12 +58,14 @@ from educonnect_core.storage import (
     CODE_BITS,
     ROUTE_BITS,
     AccountQuery,
+    AccountStatus,
     AppliedExport,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
     Page,
     Statistics,
+    StoredForms,
 )
 from educonnect_core.values import Uai
 
@@ -346,6 +348,19 @@ class _Accounts:
         ).fetchall()
         return (account_from_row(r) for r in rows)
 
+    def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
+        rows = self._uow.conn.execute(
+            "SELECT account_id, profile, siecle_id, state, deactivation_reason FROM accounts "
+            "WHERE uai = %s",
+            (uai.value,),
+        ).fetchall()
+        profiles = {p.value: p for p in Profile}
+        states = {s.value: s for s in AccountState}
+        return (
+            AccountStatus(account_id, profiles[profile], siecle_id, states[state], reason)
+            for account_id, profile, siecle_id, state, reason in rows
+        )
+
     def query(self, query: AccountQuery) -> Page[Account]:
         where, params = _where(query)
         conn = self._uow.conn
@@ -591,6 +606,27 @@ class _People:
 
     def links(self, uai: Uai) -> Iterator[Link]:
         return iter(self._links("uai = %s", (uai.value,)))
+
+    def stored_forms(self, uai: Uai) -> StoredForms:
+        conn = self._uow.conn
+        params = (uai.value,)
+        return StoredForms(
+            eleves=dict(
+                conn.execute("SELECT eleve_id, data FROM eleves WHERE uai = %s", params).fetchall()
+            ),
+            responsables=dict(
+                conn.execute(
+                    "SELECT personne_id, data FROM responsables WHERE uai = %s", params
+                ).fetchall()
+            ),
+            links={
+                (e, p): (level, code)
+                for e, p, level, code in conn.execute(
+                    "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE uai = %s",
+                    params,
+                )
+            },
+        )
 
     def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]:
         return self._links("uai = %s AND eleve_id = %s", (uai.value, eleve_id))

@@ -51,14 +51,17 @@ from educonnect_core.people import (
     StudentStatus,
 )
 from educonnect_core.routes import Route
+from educonnect_core.serialization import dumps, loads
 from educonnect_core.states import AccountState
 from educonnect_core.storage import (
     AccountQuery,
+    AccountStatus,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
     Statistics,
     Store,
+    StoredForms,
     UnitOfWork,
     search_key,
 )
@@ -744,7 +747,58 @@ class StorageContract:
             (a for a in accounts if a.uai == OTHER_UAI), key=lambda a: a.account_id
         )
 
+    def test_statuses(
+        self, store: Store, population: tuple[list[Account], dict[str, EligibilitySnapshot]]
+    ) -> None:
+        accounts, _ = population
+        with store.unit_of_work() as uow:
+            got = sorted(uow.accounts.statuses(OTHER_UAI), key=lambda s: s.account_id)
+            assert list(uow.accounts.statuses(Uai("0000000A"))) == []
+        assert got == [
+            AccountStatus(a.account_id, a.profile, a.siecle_id, a.state, a.deactivation_reason)
+            for a in sorted(accounts, key=lambda a: a.account_id)
+            if a.uai == OTHER_UAI
+        ]
+
     # ----------------------------------------------------------------- people
+
+    @_SETTINGS
+    @given(
+        eleve=eleves(),
+        responsable=responsables(),
+        level=st.sampled_from(ResponsibilityLevel),
+        code=st.none() | st.sampled_from(["10", "20", "39"]),
+    )
+    def test_stored_forms(
+        self,
+        store: Store,
+        eleve: Eleve,
+        responsable: Responsable,
+        level: ResponsibilityLevel,
+        code: str | None,
+    ) -> None:
+        """Records as their ``dumps`` text, links as ``(level value, code)``, per school."""
+        number = next(_UNIQUE) % 10_000_000
+        uai = Uai(f"{number:07d}{UAI_CHECK_LETTERS[number % 23]}")
+        link = Link(eleve.eleve_id, responsable.personne_id, level, code)
+        other = Responsable("OTHER", PersonName("AUTRE", "Personne"))
+        with store.unit_of_work() as uow:
+            assert uow.people.stored_forms(uai) == StoredForms({}, {}, {})
+            uow.people.upsert_school(_school(uai))
+            uow.people.upsert_school(_school(OTHER_UAI))
+            uow.people.upsert_eleves(uai, [eleve])
+            uow.people.upsert_responsables(uai, [responsable])
+            uow.people.upsert_responsables(OTHER_UAI, [other])
+            uow.people.upsert_links(uai, [link])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            forms = uow.people.stored_forms(uai)
+        assert forms == StoredForms(
+            eleves={eleve.eleve_id: dumps(eleve)},
+            responsables={responsable.personne_id: dumps(responsable)},
+            links={(eleve.eleve_id, responsable.personne_id): (level.value, code)},
+        )
+        assert loads(forms.eleves[eleve.eleve_id], Eleve) == eleve
 
     def test_people_listing_and_links(self, store: Store) -> None:
         eleves = [_eleve("2", "B", "b"), _eleve("1", "A", "a"), _eleve("3", "C", "c", "5B")]
