@@ -99,8 +99,15 @@ class EvaluationContext:
         return {code: _parts_of(code, self) for code in CATALOGUE}
 
     @cached_property
-    def _route_not_for_profile(self) -> Blocker:
-        return _blocker(B.ROUTE_NOT_FOR_PROFILE, self, None)
+    def _not_for_student(self) -> tuple[Blocker]:
+        """The one blocker of FranceConnect and SMS for a student."""
+        return (_blocker(B.ROUTE_NOT_FOR_PROFILE, self, None),)
+
+    @cached_property
+    def _not_for_student_routes(self) -> tuple[RouteEligibility, RouteEligibility]:
+        """FranceConnect and SMS of a student without other blockers: the same objects."""
+        blockers = self._not_for_student
+        return RouteEligibility(ALL_ROUTES[0], blockers), RouteEligibility(ALL_ROUTES[1], blockers)
 
 
 @attrs.frozen
@@ -271,13 +278,16 @@ def _assemble(
     profile: Profile,
     siecle_id: str,
     common: list[Blocker],
-    per_route: tuple[list[Blocker], ...],
+    per_route: tuple[Sequence[Blocker], ...],
+    ctx: EvaluationContext,
 ) -> Eligibility:
     """``per_route``: the blockers proper to each route, in the order of :data:`ALL_ROUTES`."""
     shared = tuple(common)
     routes = []
     for index, extra in enumerate(per_route):
-        if extra:
+        if extra is ctx._not_for_student and not shared:
+            routes.append(ctx._not_for_student_routes[index])
+        elif extra:
             routes.append(RouteEligibility(ALL_ROUTES[index], shared + tuple(extra)))
         elif shared:
             routes.append(RouteEligibility(ALL_ROUTES[index], shared))
@@ -297,7 +307,7 @@ def evaluate_eleve(
     problem = birth_date_problem(eleve, ctx.school_year, ctx.degree)
     if problem is not None:
         common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, sid, problem))
-    not_for = [ctx._route_not_for_profile]
+    not_for = ctx._not_for_student
     notification = _notification_blockers(account, ctx)
     per_route = (
         not_for,  # FRANCECONNECT
@@ -306,7 +316,7 @@ def evaluate_eleve(
         notification + _email_blockers(eleve.email, sid, ctx),  # PROVISIONAL_EMAIL
         _aten_blockers(account, sid, ctx),  # ATEN_TRANSITION
     )
-    return _assemble(Profile.ELEVE, sid, common, per_route)
+    return _assemble(Profile.ELEVE, sid, common, per_route, ctx)
 
 
 def _left_detail(eleve: Eleve) -> str | None:
@@ -343,7 +353,7 @@ def evaluate_responsable(
         notification + _email_blockers(responsable.email, pid, ctx),  # PROVISIONAL_EMAIL
         _aten_blockers(account, pid, ctx),  # ATEN_TRANSITION
     )
-    return _assemble(Profile.RESPONSABLE, pid, common, per_route)
+    return _assemble(Profile.RESPONSABLE, pid, common, per_route, ctx)
 
 
 def evaluate(

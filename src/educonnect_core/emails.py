@@ -31,19 +31,22 @@ ADDRESS_MAX: Final = 254
 def _fast(text: str) -> str | None:
     """The normalized address if ``text`` has the common shape, else ``None``."""
     m = _FAST.fullmatch(text)
-    if m is None or len(text) > ADDRESS_MAX or len(m["local"]) > LOCAL_MAX:
+    if m is None or len(text) > ADDRESS_MAX:
         return None
-    domain = m["domain"].lower()
+    local, domain = m.group(1, 2)
+    if len(local) > LOCAL_MAX:
+        return None
+    domain = domain.lower()
     if "--" in domain:
         return None  # Punycode or reserved "ab--" labels: let email-validator decide
     if _SINGLE_LABEL_SPECIAL:
-        if domain[domain.rindex(".") + 1 :] in _SPECIAL_USE:
+        if domain.rpartition(".")[2] in _SPECIAL_USE:
             return None
     else:
         labels = domain.split(".")
         if any(".".join(labels[i:]) in _SPECIAL_USE for i in range(len(labels))):
             return None
-    return f"{m['local']}@{domain}"
+    return local + "@" + domain
 
 
 def normalized(text: str) -> str:

@@ -221,16 +221,16 @@ class MobilePhone:
 
     @classmethod
     def parse(cls, raw: str) -> Self:
+        kind, e164 = classify(raw)  # blank input is never a mobile: checked below
+        if kind == PhoneKind.MOBILE:
+            return cls(e164)
         if not clean_text(raw):
             raise InvalidValue("MobilePhone", raw, "expected a phone number", code="MISSING_MOBILE")
-        kind, e164 = classify(raw)
         if kind == PhoneKind.INVALID:
             raise InvalidValue("MobilePhone", raw, "not a valid phone number", code="NOT_A_MOBILE")
-        if kind == PhoneKind.NOT_MOBILE:
-            raise InvalidValue(
-                "MobilePhone", raw, f"{e164} is a landline, not a mobile", code="NOT_A_MOBILE"
-            )
-        return cls(e164)
+        raise InvalidValue(  # PhoneKind.NOT_MOBILE
+            "MobilePhone", raw, f"{e164} is a landline, not a mobile", code="NOT_A_MOBILE"
+        )
 
     def __str__(self) -> str:
         return self.e164

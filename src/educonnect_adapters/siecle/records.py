@@ -274,20 +274,41 @@ def link_from(fields: dict[str, str | None], line: int | None, ctx: RecordContex
             "ELEVE_ID" if not eleve_id else "PERSONNE_ID",
         )
         return None
-    niveau = tidy(fields.get("NIVEAU_RESPONSABILITE"))
-    resp_legal = tidy(fields.get("RESP_LEGAL"))
+    raw_niveau = fields.get("NIVEAU_RESPONSABILITE")
+    if raw_niveau in _NIVEAUX:  # the usual "1", "2" or "3", nothing to clean
+        level = _NIVEAUX[raw_niveau]
+    else:
+        level = _other_level(raw_niveau, fields.get("RESP_LEGAL"), personne_id, eleve_id, line, ctx)
+    ctx.check_flags(fields, _LINK_FLAGS, line, eleve_id)
+    return Link(
+        eleve_id=eleve_id,
+        personne_id=personne_id,
+        level=level,
+        code_parente=tidy(fields.get("CODE_PARENTE")) or None,
+    )
+
+
+def _other_level(
+    raw_niveau: str | None,
+    raw_resp_legal: str | None,
+    personne_id: str,
+    eleve_id: str,
+    line: int | None,
+    ctx: RecordContext,
+) -> ResponsibilityLevel:
+    """The level from a ``NIVEAU_RESPONSABILITE`` to clean, or else from ``RESP_LEGAL``."""
+    niveau = tidy(raw_niveau)
+    resp_legal = tidy(raw_resp_legal)
     field = "NIVEAU_RESPONSABILITE" if niveau or not resp_legal else "RESP_LEGAL"
     try:
         if niveau in _NIVEAUX:
-            level = _NIVEAUX[niveau]
-        elif niveau:
-            level = ResponsibilityLevel.from_niveau(niveau)
-        elif resp_legal:
-            level = ResponsibilityLevel.from_resp_legal(resp_legal)
-        else:
-            raise InvalidValue(field, "", "neither NIVEAU_RESPONSABILITE nor RESP_LEGAL is given")
+            return _NIVEAUX[niveau]
+        if niveau:
+            return ResponsibilityLevel.from_niveau(niveau)
+        if resp_legal:
+            return ResponsibilityLevel.from_resp_legal(resp_legal)
+        raise InvalidValue(field, "", "neither NIVEAU_RESPONSABILITE nor RESP_LEGAL is given")
     except InvalidValue as exc:
-        level = ResponsibilityLevel.UNKNOWN
         ctx.add(
             "INVALID_RESPONSIBILITY_LEVEL",
             f"{exc.field}: {exc.reason} (got {exc.value!r}); person {personne_id} "
@@ -296,10 +317,4 @@ def link_from(fields: dict[str, str | None], line: int | None, ctx: RecordContex
             eleve_id,
             field,
         )
-    ctx.check_flags(fields, _LINK_FLAGS, line, eleve_id)
-    return Link(
-        eleve_id=eleve_id,
-        personne_id=personne_id,
-        level=level,
-        code_parente=tidy(fields.get("CODE_PARENTE")) or None,
-    )
+        return ResponsibilityLevel.UNKNOWN
