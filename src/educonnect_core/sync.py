@@ -398,7 +398,8 @@ class _Links(Mapping[LinkKey, Link]):
 
 
 def _link_form(link: Link) -> LinkForm:
-    return (link.level.value, link.code_parente)
+    # ``_value_``: the plain attribute behind ``value`` (a Python-level property, slower)
+    return (link.level._value_, link.code_parente)
 
 
 _NO_FORMS: Final = StoredForms({}, {}, {})
@@ -424,10 +425,13 @@ class _Stored:
         except NotFound:
             school = None
         forms = _NO_FORMS if school is None else uow.people.stored_forms(uai)
-        statuses: dict[Profile, dict[str, AccountStatus]] = {p: {} for p in Profile}
+        of_eleves: dict[str, AccountStatus] = {}
+        of_responsables: dict[str, AccountStatus] = {}
         if school is not None:
             for status in uow.accounts.statuses(uai):
-                statuses[status.profile][status.siecle_id] = status
+                by_id = of_eleves if status.profile is Profile.ELEVE else of_responsables
+                by_id[status.siecle_id] = status
+        statuses = {Profile.ELEVE: of_eleves, Profile.RESPONSABLE: of_responsables}
         return cls(
             school,
             _Decoded(forms.eleves, Eleve),
@@ -792,10 +796,11 @@ def _plan_links(
 ) -> set[tuple[Profile, str]]:
     touched: set[tuple[Profile, str]] = set()
     forms = stored.links.forms
-    for (eid, pid), link in export.links.items():
-        if forms.get((eid, pid)) == _link_form(link):
+    for key, link in export.links.items():
+        if forms.get(key) == _link_form(link):
             continue
-        old_l = stored.links.get((eid, pid))
+        eid, pid = key
+        old_l = stored.links.get(key)
         plan.upsert_links.append(link)
         plan.journal.links.append(_LinkBefore(eid, pid, old_l))
         plan.link_changes.append(

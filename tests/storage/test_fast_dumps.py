@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import pytest
 from hypothesis import given
 
 from educonnect_core.people import Eleve, Responsable, StudentStatus
 from educonnect_core.serialization import _CONVERTER, dumps, loads
 from educonnect_core.testing.storage_contract import eleves, responsables
-from educonnect_core.values import PersonName
+from educonnect_core.values import Ine, Invalid, PersonName
 
 
 def generic(obj: object) -> str:
@@ -30,6 +32,18 @@ def test_responsable_text_is_the_generic_text(responsable: Responsable) -> None:
     assert loads(dumps(responsable), Responsable) == responsable
 
 
-def test_unusual_values_fall_back_to_the_generic_path() -> None:
-    odd = Eleve("1", PersonName('A "B" \\ é\n', "C"), division=6, status=StudentStatus.LEFT)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    "odd",
+    [
+        Eleve("1", PersonName('A "B" \\ é\n\u2028', "C"), status=StudentStatus.LEFT),
+        Eleve("1", PersonName("A", "B"), division=6),  # type: ignore[arg-type]
+        Eleve("1", PersonName("A", "B"), mobile="0612345678"),  # type: ignore[arg-type]
+        Eleve("1", PersonName("A", "B"), email=Ine("1234567890A")),  # type: ignore[arg-type]
+        Eleve("1", PersonName("A", "B"), left_on=dt.datetime(2026, 1, 2, 3, 4)),
+        Responsable("P", PersonName("A", "B"), civilite=1.5),  # type: ignore[arg-type]
+        Responsable("P", PersonName("A", "B"), mobile=Invalid("x", "NOT_A_MOBILE", "é\t")),
+    ],
+    ids=repr,
+)
+def test_unusual_values_give_the_generic_text(odd: Eleve | Responsable) -> None:
     assert dumps(odd) == generic(odd)
