@@ -149,31 +149,6 @@ def run_store(paths: list[Path], folder: Path, plugins: Plugins) -> int:
     return count
 
 
-def preview_email_fast_path() -> None:
-    """Wire ``educonnect_core.emails`` into ``EmailAddress.parse`` as proposed.
-
-    Same results by construction (the fast path falls back to email-validator,
-    and a Hypothesis test compares both); a preview until ``values.py`` uses it.
-    """
-    import email_validator
-
-    from educonnect_core import emails, values
-    from educonnect_core.errors import InvalidValue
-
-    def parse(cls: type[values.EmailAddress], raw: str) -> values.EmailAddress:
-        text = values.clean_text(raw)
-        if not text:
-            raise InvalidValue(
-                "EmailAddress", raw, "expected an email address", code="MISSING_EMAIL"
-            )
-        try:
-            return cls(emails.normalized(text))
-        except email_validator.EmailNotValidError as exc:
-            raise InvalidValue("EmailAddress", raw, str(exc), code="INVALID_EMAIL") from None
-
-    values.EmailAddress.parse = classmethod(parse)  # type: ignore[method-assign,assignment]
-
-
 def _noon() -> dt.datetime:
     return dt.datetime(2026, 1, 12, 12, tzinfo=dt.UTC)
 
@@ -197,12 +172,10 @@ def peak_rss_kb() -> int:
 def child(mode: str, folder: Path) -> None:
     paths = [folder / "ElevesSansAdresses.xml", folder / "ResponsablesAvecAdresses.xml"]
     plugins = Plugins.installed()  # imports every installed adapter: not timed
-    if mode == "full-fast-email":
-        preview_email_fast_path()
     start, cpu = time.perf_counter(), time.process_time()
     if mode == "bare":
         records = run_bare(paths)
-    elif mode in ("full", "full-fast-email"):
+    elif mode == "full":
         records = run_full(paths, plugins)
     else:
         records = run_store(paths, folder, plugins)
@@ -226,14 +199,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 90,000 families")
     parser.add_argument("--factors", default="1,10", help="memory runs, × scale (e.g. 1,10)")
-    parser.add_argument(
-        "--email-fast-path",
-        action="store_true",
-        help="also measure the full read with educonnect_core.emails wired in (preview)",
-    )
-    parser.add_argument(
-        "--child", choices=("bare", "full", "full-fast-email", "store"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--child", choices=("bare", "full", "store"), help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -272,14 +238,6 @@ def main() -> int:
                     "(target ≤ 2.5)",
                     flush=True,
                 )
-                if args.email_fast_path:
-                    fast = measure("full-fast-email", folder)
-                    print(
-                        f"  full, email fast path: {fast['records'] / fast['seconds']:>9,.0f} "
-                        f"records/s ({fast['seconds']:.1f} CPU s); ratio full/bare CPU time "
-                        f"{fast['seconds'] / bare['seconds']:.2f}",
-                        flush=True,
-                    )
             if factor in factors:
                 store = measure("store", folder)
                 print(
