@@ -26,6 +26,7 @@ See ``docs/storage.md``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar, runtime_checkable
@@ -283,6 +284,45 @@ class Statistics:
     by_route: Mapping[Route, int]
     blocked_by_code: Mapping[BlockerCode, int]
     blocked: int
+
+    @classmethod
+    def from_counts(
+        cls,
+        profile_state: Iterable[tuple[str, str, int]],
+        division_state: Iterable[tuple[str, str, int]],
+        routes: Iterable[tuple[str, int]],
+        masks: Iterable[tuple[int, int, int]],
+    ) -> Statistics:
+        """Add up the grouped counts a SQL backend reads (values as stored).
+
+        ``profile_state``: (profile, state, n); ``division_state``: (division, state,
+        n), a class may come several times; ``routes``: (activation route, n);
+        ``masks``: (blocker mask, eligible mask, n) of the accounts with a snapshot.
+        """
+        by_ps: Counter[tuple[Profile, AccountState]] = Counter()
+        for profile, state, n in profile_state:
+            by_ps[Profile(profile), AccountState(state)] += n
+        by_ds: Counter[tuple[str, AccountState]] = Counter()
+        for division, state, n in division_state:
+            by_ds[division, AccountState(state)] += n
+        by_route: Counter[Route] = Counter()
+        for route, n in routes:
+            by_route[Route(route)] += n
+        by_code: Counter[BlockerCode] = Counter()
+        blocked = 0
+        for mask, eligible, n in masks:
+            for code, bit in CODE_BITS.items():
+                if mask & bit:
+                    by_code[code] += n
+            blocked += n if eligible == 0 else 0
+        return cls(
+            total=sum(by_ps.values()),
+            by_profile_state=dict(by_ps),
+            by_division_state=dict(by_ds),
+            by_route=dict(by_route),
+            blocked_by_code=dict(by_code),
+            blocked=blocked,
+        )
 
     def activation_rate(self, division: str) -> float | None:
         """Share of the class's accounts that are activated (or password reset)."""

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
@@ -23,12 +22,10 @@ import attrs
 
 from educonnect_core.accounts import Account
 from educonnect_core.audit import AuditEvent
-from educonnect_core.blockers import BlockerCode
 from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
 from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
-from educonnect_core.routes import Route
 from educonnect_core.serialization import (
     ACCOUNT_COLUMNS,
     AUDIT_COLUMNS,
@@ -389,46 +386,37 @@ class _Accounts:
         # order (no sort), for one school or for the whole store; Python adds up.
         conn = self._uow.conn
         scope, params = ("uai = ?", (uai.value,)) if uai is not None else ("1", ())
-        by_ps: Counter[tuple[Profile, AccountState]] = Counter()
-        for _, profile, state, n in conn.execute(
+        profile_state = conn.execute(
             f"SELECT uai, profile, state, count(*) FROM accounts WHERE {scope} GROUP BY 1, 2, 3",
             params,
-        ):
-            by_ps[Profile(profile), AccountState(state)] += n
-        by_ds: Counter[tuple[str, AccountState]] = Counter()
-        for _, division, state, n in conn.execute(
+        )
+        divisions = conn.execute(
             "SELECT uai, division, state, count(*) FROM accounts "
             f"WHERE {scope} AND division IS NOT NULL GROUP BY 1, 2, 3",
             params,
-        ):
-            by_ds[division, AccountState(state)] += n
-        for division, state, n in conn.execute(
+        )
+        more_divisions = conn.execute(
             "SELECT j.value, a.state, count(*) FROM accounts a, json_each(a.more_divisions) j "
             f"WHERE {scope.replace('uai', 'a.uai')} AND a.more_divisions IS NOT NULL "
             "GROUP BY 1, 2",
             params,
-        ):
-            by_ds[division, AccountState(state)] += n
-        by_route: Counter[Route] = Counter()
-        for _, route, n in conn.execute(
+        )
+        routes = conn.execute(
             "SELECT uai, route, count(*) FROM accounts "
             f"WHERE {scope} AND route IS NOT NULL GROUP BY 1, 2",
             params,
-        ):
-            by_route[Route(route)] += n
-        by_code: Counter[BlockerCode] = Counter()
-        blocked = 0
-        for _, mask, eligible, n in conn.execute(
+        )
+        masks = conn.execute(
             "SELECT uai, blocker_mask, eligible_mask, count(*) FROM accounts "
             f"WHERE {scope} AND blocker_mask IS NOT NULL GROUP BY 1, 2, 3",
             params,
-        ):
-            for code, bit in CODE_BITS.items():
-                if mask & bit:
-                    by_code[code] += n
-            blocked += n if eligible == 0 else 0
-        total = sum(by_ps.values())
-        return Statistics(total, dict(by_ps), dict(by_ds), dict(by_route), dict(by_code), blocked)
+        )
+        return Statistics.from_counts(
+            ((p, s, n) for _, p, s, n in profile_state),
+            chain(((d, s, n) for _, d, s, n in divisions), more_divisions),
+            ((r, n) for _, r, n in routes),
+            ((m, e, n) for _, m, e, n in masks),
+        )
 
 
 def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
