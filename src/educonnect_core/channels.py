@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Final, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EDUCONNECT_URL",
     "NO_DIVISION",
+    "TEMPLATE_PLACEHOLDERS",
     "BatchResult",
     "Channel",
     "DeliveryReport",
@@ -537,6 +538,28 @@ def french_date(day: dt.date) -> str:
     """``12 janvier 2026`` (``1er`` for the first of the month)."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
+
+
+#: The placeholders :func:`template_values` fills: what a channel template may use.
+TEMPLATE_PLACEHOLDERS: Final = frozenset(
+    {
+        "identifiant",
+        "mot_de_passe",
+        "salutation",
+        "civilite",
+        "prenom",
+        "nom",
+        "profil",
+        "classe",
+        "etablissement",
+        "uai",
+        "date_document",
+        "valable_jusqu_au",
+        "url",
+        "enfants",
+        "enfants_bloc",
+    }
+)
 
 
 def template_values(notification: Notification, *, url: str = EDUCONNECT_URL) -> dict[str, str]:

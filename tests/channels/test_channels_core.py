@@ -11,6 +11,7 @@ import pytest
 
 from educonnect_core.channels import (
     NO_DIVISION,
+    TEMPLATE_PLACEHOLDERS,
     Channel,
     DeliveryReport,
     Medium,
@@ -223,6 +224,7 @@ def test_french_dates_and_template_values() -> None:
     assert values["enfants"] == "- Zoé BERTIN (3A)"
     assert values["enfants_bloc"].startswith("Enfant concerné")
     assert values["mot_de_passe"] == "Secret1xyz"
+    assert set(values) == TEMPLATE_PLACEHOLDERS
 
 
 def test_from_issued_credential() -> None:

@@ -6,31 +6,12 @@ import string
 from importlib import resources
 from pathlib import Path
 
-from educonnect_core.channels import NotificationKind
+from educonnect_core.channels import TEMPLATE_PLACEHOLDERS, NotificationKind
 from educonnect_core.errors import InvalidValue
 
 __all__ = ["PLACEHOLDERS", "load_templates"]
 
-#: Placeholders a letter template may use (see ``template_values``).
-PLACEHOLDERS = frozenset(
-    {
-        "identifiant",
-        "mot_de_passe",
-        "salutation",
-        "civilite",
-        "prenom",
-        "nom",
-        "profil",
-        "classe",
-        "etablissement",
-        "uai",
-        "date_document",
-        "valable_jusqu_au",
-        "url",
-        "enfants",
-        "enfants_bloc",
-    }
-)
+PLACEHOLDERS = TEMPLATE_PLACEHOLDERS
 
 
 def _read(name: str, templates_dir: Path | None) -> tuple[str, str]:

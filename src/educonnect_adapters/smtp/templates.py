@@ -14,30 +14,17 @@ from pathlib import Path
 
 import attrs
 
-from educonnect_core.channels import Notification, NotificationKind, template_values
+from educonnect_core.channels import (
+    TEMPLATE_PLACEHOLDERS,
+    Notification,
+    NotificationKind,
+    template_values,
+)
 from educonnect_core.errors import InvalidValue
 
 __all__ = ["MessageTemplates", "Rendered", "load_templates"]
 
-PLACEHOLDERS = frozenset(
-    {
-        "identifiant",
-        "mot_de_passe",
-        "salutation",
-        "civilite",
-        "prenom",
-        "nom",
-        "profil",
-        "classe",
-        "etablissement",
-        "uai",
-        "date_document",
-        "valable_jusqu_au",
-        "url",
-        "enfants",
-        "enfants_bloc",
-    }
-)
+PLACEHOLDERS = TEMPLATE_PLACEHOLDERS
 
 
 @attrs.frozen
