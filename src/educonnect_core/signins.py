@@ -41,7 +41,7 @@ __all__ = [
     "attribute_name",
 ]
 
-V = TypeVar("V", Uai, Ine.parse)
+V = TypeVar("V", Uai, Ine)
 
 _OID: Final = "urn:oid:1.3.6.1.4.1.20326.10.999.1."
 
