@@ -128,7 +128,7 @@ class Account:
         event lacks what it needs (a route for ``ACTIVATE``, a credential for
         ``NOTIFY`` and ``RESET_PASSWORD``).
         """
-        if event is Event.ACTIVATE:
+        if event is Event.ACTIVATE or (event is Event.SIGN_IN_OBSERVED and route is not None):
             if route is None:
                 raise ActionRefused("ACTIVATE needs the route", reason_fr="parcours inconnu")
             if self.profile not in route.profiles:
@@ -147,7 +147,8 @@ class Account:
         target = next_state(self.state, event, facts)
         if event in (Event.NOTIFY, Event.RESET_PASSWORD):
             return attrs.evolve(self, state=target, credential=credential)
-        if event is Event.ACTIVATE:
+        if event in (Event.ACTIVATE, Event.SIGN_IN_OBSERVED):
+            # an observed sign-in may not tell the route: ``route`` stays None
             return attrs.evolve(self, state=target, route=route, activated_at=at, credential=None)
         if event is Event.PASSWORD_CHANGED:
             return attrs.evolve(self, state=target, credential=None)

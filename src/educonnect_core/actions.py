@@ -43,6 +43,8 @@ class Action(enum.Enum):
     #: reported by the identity provider, not done by school staff
     RECORD_ACTIVATION = "record_activation"
     RECORD_PASSWORD_CHANGED = "record_password_changed"
+    #: a sign-in seen by a service behind EduConnect (:mod:`educonnect_core.observed`)
+    RECORD_SIGN_IN = "record_sign_in"
 
     @property
     def label_fr(self) -> str:
@@ -58,6 +60,7 @@ _LABELS_FR: Final = {
     Action.REACTIVATE: "réactiver le compte",
     Action.RECORD_ACTIVATION: "enregistrer l'activation",
     Action.RECORD_PASSWORD_CHANGED: "enregistrer le changement de mot de passe",
+    Action.RECORD_SIGN_IN: "enregistrer une connexion observée",
 }
 
 #: Actions school staff may perform (and a DELEG-CE delegation may grant).
@@ -73,7 +76,7 @@ STAFF_ACTIONS: Final[frozenset[Action]] = frozenset(
 )
 #: Actions only the identity provider reports.
 IDENTITY_PROVIDER_ACTIONS: Final[frozenset[Action]] = frozenset(
-    {Action.RECORD_ACTIVATION, Action.RECORD_PASSWORD_CHANGED}
+    {Action.RECORD_ACTIVATION, Action.RECORD_PASSWORD_CHANGED, Action.RECORD_SIGN_IN}
 )
 
 #: The state machine event that carries each action (``None``: no state change).
@@ -86,6 +89,7 @@ ACTION_EVENTS: Final[dict[Action, Event | None]] = {
     Action.REACTIVATE: Event.REACTIVATE,
     Action.RECORD_ACTIVATION: Event.ACTIVATE,
     Action.RECORD_PASSWORD_CHANGED: Event.PASSWORD_CHANGED,
+    Action.RECORD_SIGN_IN: Event.SIGN_IN_OBSERVED,
 }
 
 #: States in which an action is allowed at all, narrower than the machine where
@@ -175,6 +179,10 @@ _REFUSALS_FR: Final[dict[tuple[Action, AccountState], str]] = {
         "Ce compte n'a pas de mot de passe provisoire de réinitialisation en attente."
     ),
     (A.RECORD_PASSWORD_CHANGED, S.DEACTIVATED): _DEACTIVATED_FR,
+    (A.RECORD_SIGN_IN, S.DEACTIVATED): (
+        "Ce compte est désactivé, mais son titulaire s'est connecté : vérifiez dans "
+        "SIECLE s'il doit encore avoir un compte."
+    ),
 }
 
 #: No-ops: the account is already where the action would put it.
@@ -184,6 +192,15 @@ _UNCHANGED_FR: Final[dict[tuple[Action, AccountState], str]] = {
     (A.REACTIVATE, S.NOTIFIED): "Ce compte n'est pas désactivé.",
     (A.REACTIVATE, S.ACTIVATED): "Ce compte n'est pas désactivé.",
     (A.REACTIVATE, S.PASSWORD_RESET): "Ce compte n'est pas désactivé.",
+    (A.RECORD_SIGN_IN, S.ACTIVATED): "Ce compte est déjà activé.",
+    (A.RECORD_SIGN_IN, S.PASSWORD_RESET): "Ce compte est déjà activé.",
+}
+
+
+_UNCHANGED_CODES: Final = {
+    A.DEACTIVATE: "already_deactivated",
+    A.REACTIVATE: "not_deactivated",
+    A.RECORD_SIGN_IN: "already_activated",
 }
 
 
@@ -203,7 +220,7 @@ def decide(
     """
     state = account.state
     if (action, state) in _UNCHANGED_FR:
-        code = "already_deactivated" if action is A.DEACTIVATE else "not_deactivated"
+        code = _UNCHANGED_CODES[action]
         return Decision(
             action, state, Outcome.UNCHANGED, state, code, _UNCHANGED_FR[(action, state)]
         )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Final, Self
+from typing import TYPE_CHECKING, Final, Self
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -56,6 +56,10 @@ from .snapshots import refresh_snapshot
 from .states import AccountState, Event
 from .storage import AccountQuery, IdentifierTaken, Store, UnitOfWork
 from .values import Uai
+
+if TYPE_CHECKING:
+    from .observed import SignInSummary
+    from .signins import SignIn
 
 __all__ = [
     "BULK_ACTIONS",
@@ -275,6 +279,13 @@ class AdministrationService:
     def record_password_changed(self, session: Session, account_id: str) -> ActionResult:
         """The user replaced the provisional password set by a reset."""
         return self._single(session, Action.RECORD_PASSWORD_CHANGED, account_id)
+
+    def record_sign_in(self, session: Session, sign_in: SignIn) -> SignInSummary:
+        """Record a sign-in seen by a service behind EduConnect (the identity side
+        acts): match it, link its ``FrEduCtId``, observe the activation."""
+        from .observed import SignInRecorder  # the recorder builds on this module
+
+        return SignInRecorder(self._store, self._clock, session).record(sign_in)
 
     # -- bulk ----------------------------------------------------------------
 

@@ -223,7 +223,7 @@ class SignIn:
     #: the student signing in, or the children of a responsable
     children: tuple[ChildClaim, ...] = ()
     #: attributes not read here, by name, kept aside
-    unknown: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    unknown: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
 
     @property
     def profile(self) -> Profile:

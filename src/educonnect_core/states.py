@@ -57,6 +57,8 @@ class Event(enum.Enum):
     PASSWORD_CHANGED = "password_changed"  # the user replaced the provisional password
     DEACTIVATE = "deactivate"  # student left / legal status lost / school decision
     REACTIVATE = "reactivate"  # back in the source data, or school decision
+    #: a service behind EduConnect saw the holder sign in: the account is active
+    SIGN_IN_OBSERVED = "sign_in_observed"
 
 
 @attrs.frozen
@@ -122,6 +124,8 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
         _with_valid_credentials_or_other_route,
         "provisional credentials still valid, or another route",
     ),
+    Transition(S.NOT_ACTIVATED, E.SIGN_IN_OBSERVED, S.ACTIVATED),
+    Transition(S.NOTIFIED, E.SIGN_IN_OBSERVED, S.ACTIVATED),
     Transition(S.ACTIVATED, E.RESET_PASSWORD, S.PASSWORD_RESET),
     Transition(S.PASSWORD_RESET, E.RESET_PASSWORD, S.PASSWORD_RESET),
     Transition(S.PASSWORD_RESET, E.PASSWORD_CHANGED, S.ACTIVATED),
@@ -160,6 +164,7 @@ _ACTION_FR: Final = {
     E.PASSWORD_CHANGED: "changer le mot de passe provisoire",
     E.DEACTIVATE: "désactiver le compte",
     E.REACTIVATE: "réactiver le compte",
+    E.SIGN_IN_OBSERVED: "enregistrer une connexion observée",
 }
 
 

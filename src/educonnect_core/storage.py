@@ -39,6 +39,7 @@ from .blockers import BlockerCode
 from .deliveries import DeliveryRecord
 from .eligibility import Child, Eligibility
 from .errors import InvalidValue, StorageError
+from .observations import SignInLog
 from .people import Eleve, Link, Profile, Responsable, School
 from .routes import Route
 from .states import AccountState
@@ -453,6 +454,10 @@ class PeopleRepository(Protocol):
         """:class:`NotFound` if unknown."""
         ...
 
+    def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
+        """Every stored student with that INE, in any school, by UAI then id."""
+        ...
+
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
         """:class:`NotFound` if unknown."""
         ...
@@ -589,6 +594,11 @@ class UnitOfWork(Protocol):
 
     @property
     def exports(self) -> ExportLog: ...
+
+    @property
+    def sign_ins(self) -> SignInLog:
+        """Observed sign-ins (:mod:`educonnect_core.observations`)."""
+        ...
 
     def commit(self) -> None: ...
 

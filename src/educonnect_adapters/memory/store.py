@@ -26,6 +26,7 @@ from educonnect_core.blockers import BlockerCode
 from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
+from educonnect_core.observations import Observation
 from educonnect_core.people import Eleve, Link, Profile, Responsable, School
 from educonnect_core.routes import Route
 from educonnect_core.serialization import dumps
@@ -62,8 +63,9 @@ class _Tables:
         self.audit: list[AuditEvent] = []
         self.deliveries: list[DeliveryRecord] = []
         self.exports: list[AppliedExport] = []
+        self.sign_ins: dict[str, Observation] = {}
 
-    DICTS = ("schools", "eleves", "responsables", "links", "accounts", "snapshots")
+    DICTS = ("schools", "eleves", "responsables", "links", "accounts", "snapshots", "sign_ins")
 
     def copy(self) -> _Tables:
         other = _Tables()
@@ -123,6 +125,7 @@ class MemoryUnitOfWork:
         self.audit = _Audit(self)
         self.deliveries = _Deliveries(self)
         self.exports = _Exports(self)
+        self.sign_ins = _SignIns(self)
 
     def _begin(self) -> None:
         self.t = self._store._snapshot()
@@ -388,6 +391,12 @@ class _People:
         except KeyError:
             raise NotFound(f"no eleve {eleve_id!r} in {uai}") from None
 
+    def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
+        return sorted(
+            ((key[0], e) for key, e in self._t.eleves.items() if str(e.ine) == ine),
+            key=lambda pair: (str(pair[0]), pair[1].eleve_id),
+        )
+
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
         try:
             return self._t.responsables[uai, personne_id]
@@ -531,3 +540,27 @@ class _Exports:
     def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
         found = [r for r in self._uow.t.exports if r.uai == uai and r.effective_from > at]
         return sorted(found, key=lambda r: r.seq or 0)
+
+
+class _SignIns:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def put_many(self, observations: Iterable[Observation]) -> int:
+        n = 0
+        for observation in observations:
+            self._uow.t.sign_ins[observation.account_id] = observation
+            self._uow.dirty["sign_ins"].add(observation.account_id)
+            n += 1
+        return n
+
+    def get_many(self, account_ids: Iterable[str]) -> dict[str, Observation]:
+        rows = self._uow.t.sign_ins
+        return {i: rows[i] for i in account_ids if i in rows}
+
+    def linked(self, ct_id: str) -> list[str]:
+        return sorted(i for i, o in self._uow.t.sign_ins.items() if o.ct_id == ct_id)
+
+    def of_school(self, uai: Uai) -> Iterator[Observation]:
+        rows = self._uow.t.sign_ins
+        return iter([rows[i] for i in sorted(rows) if rows[i].uai == uai])

@@ -132,6 +132,21 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX applied_exports_by_school ON applied_exports (uai, effective_key);
     """
     + _APPEND_ONLY.format(table="applied_exports"),
+    # observed sign-ins (educonnect_core.observations), one row per account; students
+    # by INE, for matching a sign-in
+    """
+    CREATE TABLE sign_ins (
+        account_id text COLLATE "C" PRIMARY KEY,
+        uai text COLLATE "C" NOT NULL,
+        ct_id text COLLATE "C" NOT NULL,
+        first_seen text NOT NULL,
+        last_seen text NOT NULL,
+        route text
+    );
+    CREATE INDEX sign_ins_by_ct_id ON sign_ins (ct_id);
+    CREATE INDEX sign_ins_by_school ON sign_ins (uai, account_id);
+    CREATE INDEX eleves_by_ine ON eleves (((data::jsonb) ->> 'ine'));
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

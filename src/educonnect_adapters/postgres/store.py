@@ -27,6 +27,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 
+from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_core.accounts import Account
 from educonnect_core.audit import AuditEvent
 from educonnect_core.deliveries import DeliveryRecord
@@ -197,6 +198,7 @@ class PostgresUnitOfWork:
         self.audit = _Audit(self)
         self.deliveries = _Deliveries(self)
         self.exports = _Exports(self)
+        self.sign_ins = SqlSignIns(lambda: self.conn, lambda: self.conn, "%s")
 
     @property
     def conn(self) -> Conn:
@@ -561,6 +563,14 @@ class _People:
         if found is None:
             raise NotFound(f"no eleve {eleve_id!r} in {uai}")
         return loads(found[0], Eleve)
+
+    def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
+        rows = self._uow.conn.execute(
+            "SELECT uai, data FROM eleves WHERE (data::jsonb) ->> 'ine' = %s "
+            "ORDER BY uai, eleve_id",
+            (ine,),
+        ).fetchall()
+        return [(Uai(r[0]), loads(r[1], Eleve)) for r in rows]
 
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
         found = self._uow.conn.execute(

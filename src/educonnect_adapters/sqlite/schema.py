@@ -128,6 +128,22 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         _APPEND_ONLY.format(table="applied_exports", op="UPDATE"),
         _APPEND_ONLY.format(table="applied_exports", op="DELETE"),
     ),
+    (
+        # observed sign-ins (educonnect_core.observations), one row per account
+        """CREATE TABLE sign_ins (
+            account_id TEXT PRIMARY KEY,
+            uai TEXT NOT NULL,
+            ct_id TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            route TEXT
+        ) WITHOUT ROWID""",
+        "CREATE INDEX sign_ins_by_ct_id ON sign_ins (ct_id)",
+        "CREATE INDEX sign_ins_by_school ON sign_ins (uai, account_id)",
+        # students by INE, for matching a sign-in
+        "CREATE INDEX eleves_by_ine ON eleves (json_extract(data, '$.ine')) "
+        "WHERE json_type(data, '$.ine') = 'text'",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

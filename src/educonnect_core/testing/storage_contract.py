@@ -40,6 +40,7 @@ from educonnect_core.blockers import BlockerCode
 from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.errors import ConcurrentModification, NotFound
 from educonnect_core.findings import Finding
+from educonnect_core.observations import Observation
 from educonnect_core.people import (
     Degree,
     Eleve,
@@ -837,6 +838,47 @@ class StorageContract:
             assert uow.people.get_eleve(UAI, "2").division == "5A"
             assert uow.people.links_of_eleve(UAI, "2") == [links[1]]
             assert uow.people.children(UAI, "P2") == []
+
+    # -- observed sign-ins (educonnect_core.observations) ------------------
+
+    def test_sign_ins_round_trip_by_account_id_and_school(self, store: Store) -> None:
+        at = dt.datetime(2026, 11, 20, 8, 15, 30, 120000, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+        ct_id = "a" * 96
+        first = Observation(f"E-{UAI}-1", ct_id, at, at + dt.timedelta(days=2))
+        second = Observation(f"R-{UAI}-P1", ct_id, at, at, Route.FRANCECONNECT)
+        elsewhere = Observation(f"R-{OTHER_UAI}-P9", ct_id, at, at)
+        with store.unit_of_work() as uow:
+            assert uow.sign_ins.put_many([first, second, elsewhere]) == 3
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.sign_ins.get_many([first.account_id, "E-none"]) == {first.account_id: first}
+            assert list(uow.sign_ins.of_school(UAI)) == [first, second]
+            assert uow.sign_ins.linked(ct_id) == sorted(
+                [first.account_id, second.account_id, elsewhere.account_id]
+            )
+            assert uow.sign_ins.linked("b" * 96) == []
+            later = first.merge(Observation.of(first.account_id, ct_id, at + dt.timedelta(days=9)))
+            uow.sign_ins.put_many([later])  # replaced, not added; then rolled back
+            assert uow.sign_ins.get_many([first.account_id])[first.account_id] == later
+        with store.unit_of_work() as uow:
+            assert uow.sign_ins.get_many([first.account_id])[first.account_id] == first
+
+    def test_eleves_by_ine_across_schools(self, store: Store) -> None:
+        ine = Ine("070123456AB")
+        here = attrs.evolve(_eleve("1", "MARTIN", "Zoé"), ine=ine)
+        there = attrs.evolve(_eleve("7", "MARTIN", "Zoé"), ine=ine)
+        other = attrs.evolve(
+            _eleve("2", "PETIT", "Léo"), ine=Invalid("070", "INVALID_INE", "short")
+        )
+        with store.unit_of_work() as uow:
+            uow.people.upsert_school(_school())
+            uow.people.upsert_school(_school(OTHER_UAI))
+            uow.people.upsert_eleves(UAI, [here, other])
+            uow.people.upsert_eleves(OTHER_UAI, [there])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.people.eleves_by_ine("070123456AB") == [(UAI, here), (OTHER_UAI, there)]
+            assert uow.people.eleves_by_ine("070") == []
 
 
 def _event(account_id: str, actor: str = "chef.1") -> AuditEvent:
