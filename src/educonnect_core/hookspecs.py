@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pluggy
 
-from .ports import Channel, ExportReader, SourceOptions, Store
+from .ports import Channel, ExportReader, SignInFeed, SourceOptions, Store
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -90,6 +90,37 @@ def educonnect_open_channel(name: str, settings: Mapping[str, str]) -> Channel |
 @hookspec
 def educonnect_channel_names() -> Sequence[str]:
     """Names of the channels this plugin provides (``paper``, ``email``, ``sms``).
+
+    Contract: pure, cheap, no I/O.
+    """
+    return ()
+
+
+@hookspec(firstresult=True)
+def educonnect_open_sign_in_feed(path: Path) -> SignInFeed | None:
+    """Open ``path`` as a feed of EduConnect sign-ins, if this adapter recognizes it.
+
+    Contract (checked by :class:`educonnect_core.testing.signin_feed_contract.SignInFeedContract`):
+
+    * Return ``None`` (quickly, reading at most the first bytes) when the file
+      is not of this adapter's kind, so that another adapter may answer.
+    * Otherwise return a :class:`~educonnect_core.ports.SignInFeed` whose
+      ``kind`` is one of this plugin's ``educonnect_sign_in_feed_kinds``.
+    * Each readable record yields a :class:`~educonnect_core.signins.SignIn`
+      built by :meth:`~educonnect_core.signins.SignIn.from_oidc` or
+      :meth:`~educonnect_core.signins.SignIn.from_saml` (so one validation
+      holds for every feed), with its position.
+    * A record that cannot be read is skipped and becomes a
+      :class:`~educonnect_core.findings.Finding` naming file, line and
+      attribute; the other records are still read. Nothing is dropped silently.
+    * A file that cannot be read at all raises
+      :class:`~educonnect_core.errors.SourceError` naming it.
+    """
+
+
+@hookspec
+def educonnect_sign_in_feed_kinds() -> Sequence[str]:
+    """Names of the sign-in feed kinds this plugin reads (``jsonl``).
 
     Contract: pure, cheap, no I/O.
     """

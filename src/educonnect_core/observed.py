@@ -144,6 +144,7 @@ class _Person:
     lines: list[int]
     #: the claims without their time, each with the latest time it was seen
     variants: dict[SignIn, dt.datetime]
+    count: int = 0
 
     @property
     def ct_id(self) -> str:
@@ -151,6 +152,7 @@ class _Person:
 
     def add(self, sign_in: SignIn, at: dt.datetime, line: int | None) -> None:
         self.first, self.last = min(self.first, at), max(self.last, at)
+        self.count += 1
         if line is not None:
             self.lines.append(line)
         claims = attrs.evolve(sign_in, signed_in_at=None)
@@ -235,7 +237,7 @@ class SignInRecorder:
 
     @staticmethod
     def _count(summary: SignInSummary, person: _Person, found: Match) -> None:
-        n = max(1, len(person.lines), len(person.variants))
+        n = person.count
         summary.findings.extend(found.findings)
         if found.outcome is MatchOutcome.MATCHED:
             summary.matched += n

@@ -9,7 +9,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginError
-from .ports import Channel, ExportReader, SourceOptions, Store
+from .ports import Channel, ExportReader, SignInFeed, SourceOptions, Store
 from .sources import ReadOptions
 
 __all__ = ["ENTRY_POINT_GROUP", "Plugins"]
@@ -76,3 +76,13 @@ class Plugins:
 
     def channel_names(self) -> list[str]:
         return sorted({n for ns in self.manager.hook.educonnect_channel_names() for n in ns})
+
+    def open_sign_in_feed(self, path: Path) -> SignInFeed:
+        feed: SignInFeed | None = self.manager.hook.educonnect_open_sign_in_feed(path=path)
+        if feed is None:
+            kinds = ", ".join(self.sign_in_feed_kinds()) or "none installed"
+            raise PluginError(f"no sign-in feed adapter recognizes {path} (known kinds: {kinds})")
+        return feed
+
+    def sign_in_feed_kinds(self) -> list[str]:
+        return sorted({k for ks in self.manager.hook.educonnect_sign_in_feed_kinds() for k in ks})

@@ -15,9 +15,18 @@ from typing import Protocol, runtime_checkable
 from .channels import Channel
 from .findings import Finding
 from .people import Eleve, Link, Responsable, School
+from .signins import SignIn
 from .storage import Store  # the full storage contract: educonnect_core.storage
 
-__all__ = ["Channel", "Clock", "ExportReader", "RandomSource", "SourceOptions", "Store"]
+__all__ = [
+    "Channel",
+    "Clock",
+    "ExportReader",
+    "RandomSource",
+    "SignInFeed",
+    "SourceOptions",
+    "Store",
+]
 
 
 @runtime_checkable
@@ -75,3 +84,23 @@ class SourceOptions(Protocol):
 
     @property
     def max_bytes(self) -> int: ...
+
+
+@runtime_checkable
+class SignInFeed(Protocol):
+    """Sign-ins a service behind EduConnect logged, opened by a feed adapter.
+
+    ``sign_ins()`` may be iterated once; it yields each readable sign-in with its
+    position in the feed (the line of a JSON Lines file, from 1). A record that
+    cannot be read is skipped and reported in ``findings`` (complete once the
+    iteration is exhausted), naming the file, the line and the attribute.
+    ``kind`` is one of the plugin's ``educonnect_sign_in_feed_kinds``.
+    """
+
+    @property
+    def kind(self) -> str: ...
+
+    def sign_ins(self) -> Iterator[tuple[SignIn, int]]: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...

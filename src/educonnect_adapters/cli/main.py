@@ -35,6 +35,7 @@ COMMANDS: Final[tuple[str, ...]] = (
     "check",
     "importcmd",
     "synccmd",
+    "logins",
     "accounts",
     "account",
     "diagnose",

@@ -1,0 +1,93 @@
+"""``educonnect logins FILE``: a generated feed of 10,000 sign-ins, twice, shuffled, dry."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from educonnect_adapters.sqlite import SqliteStore
+from educonnect_core.testing.signin_feeds import SignInWorld
+
+from .cli_run import Run
+
+WORLD = SignInWorld(schools=2, students=1_500)
+
+
+def _store(path: Path) -> str:
+    store = SqliteStore(path)
+    WORLD.populate(store)
+    store.close()
+    return f"sqlite:///{path}"
+
+
+def _feed(path: Path, *, shuffle: int | None = None) -> Path:
+    lines = [json.dumps(c, ensure_ascii=False) for c in WORLD.claims(10_000, spoiled=0.01)]
+    lines.insert(17, "{this is not json")
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _contents(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with sqlite3.connect(db) as conn:
+        accounts = conn.execute(
+            "SELECT account_id, state, activated_at, route FROM accounts ORDER BY account_id"
+        ).fetchall()
+        observed = conn.execute("SELECT * FROM sign_ins ORDER BY account_id").fetchall()
+    return accounts, observed
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _feed(tmp_path_factory.mktemp("feed") / "connexions.jsonl")
+
+
+def test_a_feed_is_recorded_once_whatever_its_order(cli: Run, tmp_path: Path, feed: Path) -> None:
+    url = _store(tmp_path / "a.db")
+    first = cli("logins", feed, "--store", url)
+    assert first.code == 0, first.err
+    findings = json.loads(cli("logins", feed, "--store", url, "--dry-run", "--json").out)[
+        "findings"
+    ]
+    assert f"Connexions lues : 10001 (illisibles : {len(findings)})" in first.out
+    assert 18 in [f["line"] for f in findings]  # the line that is not JSON, named
+    assert "ligne 18: " in first.out
+    assert "Comptes activés maintenant : 0" not in first.out
+    recorded = _contents(tmp_path / "a.db")
+    assert len(recorded[1]) > 1_000
+
+    again = cli("logins", feed, "--store", url, "--json")
+    summary = json.loads(again.out)["summary"]
+    assert (summary["activated_now"], summary["accounts_written"]) == (0, 0)
+    assert summary["sign_ins"] + len(json.loads(again.out)["findings"]) == 10_001
+    assert _contents(tmp_path / "a.db") == recorded
+
+    shuffled = _feed(tmp_path / "shuffled.jsonl", shuffle=7)
+    other = _store(tmp_path / "b.db")
+    assert cli("logins", shuffled, "--store", other).code == 0
+    assert _contents(tmp_path / "b.db") == recorded
+
+
+def test_dry_run_writes_nothing(cli: Run, tmp_path: Path, feed: Path) -> None:
+    url = _store(tmp_path / "c.db")
+    before = _contents(tmp_path / "c.db")
+    result = cli("logins", feed, "--store", url, "--dry-run", "--lang", "en")
+    assert result.code == 0, result.err
+    assert "Dry run: nothing is written." in result.out
+    assert "Accounts activated now: 0" not in result.out
+    assert _contents(tmp_path / "c.db") == before
+
+
+def test_an_unknown_file_kind_is_refused_in_one_line(cli: Run, tmp_path: Path) -> None:
+    url = _store(tmp_path / "d.db")
+    other = tmp_path / "notes.txt"
+    other.write_text("bonjour\n", encoding="utf-8")
+    result = cli("logins", other, "--store", url)
+    assert result.code != 0
+    assert "notes.txt" in result.err
+    assert "Traceback" not in result.err
