@@ -59,6 +59,7 @@ OWN_PAGES: Final = frozenset(
         "howto/channel-adapter.md",
         "howto/storage-adapter.md",
         "howto/property-tests.md",
+        "howto/feed-sign-ins.md",
     }
 )
 

@@ -91,3 +91,22 @@ def test_an_unknown_file_kind_is_refused_in_one_line(cli: Run, tmp_path: Path) -
     assert result.code != 0
     assert "notes.txt" in result.err
     assert "Traceback" not in result.err
+
+
+def test_stats_and_report_show_the_observed_activity(cli: Run, tmp_path: Path, feed: Path) -> None:
+    url = _store(tmp_path / "e.db")
+    uai = str(WORLD.uais()[0])
+    before = json.loads(cli("stats", "--store", url, "--uai", uai, "--json").out)["observed"]
+    assert (before["observed"], before["never_seen"]) == (0, before["accounts"])
+    assert cli("logins", feed, "--store", url).code == 0
+    after = json.loads(cli("stats", "--store", url, "--uai", uai, "--json").out)["observed"]
+    assert 0 < after["observed"] < after["accounts"]
+    assert after["observed"] + after["never_seen"] == after["accounts"]
+    assert sum(c["observed"] for c in after["by_class"]) >= after["observed"]
+    text = cli("stats", "--store", url, "--uai", uai).out
+    assert f"vus à la connexion : {after['observed']} / {after['accounts']}" in text
+    page = tmp_path / "rapport.html"
+    assert cli("report", "--store", url, "--uai", uai, "--html", page).code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "Connexions observées" in html
+    assert f"{after['observed']} / {after['accounts']}" in html

@@ -315,3 +315,33 @@ def test_the_service_records_a_sign_in(store: Store) -> None:
     service = AdministrationService(store, FixedClock(NOW), SeededRandom(1))
     summary: SignInSummary = service.record_sign_in(IDP, student(1, ZOE_INE))
     assert summary.activated_now == 1
+
+
+def test_observed_activity_counts_seen_never_seen_dormant_and_letters(store: Store) -> None:
+    from educonnect_core.observed_activity import observed_activity
+
+    service = AdministrationService(store, FixedClock(NOW), SeededRandom(1))
+    chef = Session(Actor.chef_etablissement("ce", COLLEGE), AccessContext(otp=True))
+    for account_id in ("E-0990007V-1002", "E-0990007V-1003"):
+        issued = service.notify(chef, account_id)
+        assert issued.notification is not None
+    with store.unit_of_work() as uow:
+        from educonnect_core.deliveries import DeliveryRecord
+
+        for account_id in ("E-0990007V-1002", "E-0990007V-1003"):
+            uow.deliveries.append(DeliveryRecord(account_id, "paper", NOW, delivered=True))
+        uow.commit()
+    rec = recorder(store)
+    rec.record(student(1, ZOE_INE, at="2026-06-01 08:00:00.000"))  # seen long ago
+    rec.record(student(7, LEO_INE, last="PETIT", first="Léo"))  # before his letter
+    rec.record(parent(2, "MARTIN", "Claire", [(ZOE_INE, COLLEGE)]))
+    with store.unit_of_work() as uow:
+        figures = observed_activity(uow, COLLEGE, NOW + dt.timedelta(days=1))
+    assert (figures.accounts, figures.observed, figures.never_seen) == (6, 3, 3)
+    assert figures.dormant == 1  # Zoé, not seen since June
+    assert figures.letters == 2
+    # Léo signed in before the letter was handed out, Inès never: both letters wait
+    assert figures.letters_without_sign_in == 2
+    assert figures.by_route == {"unknown": 3}
+    by_class = {c.division: (c.accounts, c.observed) for c in figures.by_class}
+    assert by_class["4A"] == (2, 2)  # Zoé and her mother

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"--html {target}: is a folder, expected a file name")
     with open_store(settings) as store, store.unit_of_work() as uow:
         school = school_of(uow, settings)
-        figures = gather(uow, school)
+        figures = gather(uow, school, now())
         fixes = to_fix(uow, school.uai)
     page = render(
         figures, by_class(fixes), lang=settings.lang, generated_at=now(), tz=settings.timezone

@@ -50,6 +50,13 @@ _WORDS: Final = {
         "h_to_fix": "Personnes à corriger dans SIECLE, par classe",
         "h_profiles": "Comptes par profil et état",
         "h_exports": "Exports SIECLE appliqués (synchronisations)",
+        "h_observed": "Connexions observées",
+        "seen": "vus à la connexion",
+        "never_seen": "jamais vus",
+        "dormant": "sans connexion depuis plus de {days} jours",
+        "declared_never_seen": "déclarés activés, jamais vus",
+        "letters_waiting": "lettres remises sans connexion depuis",
+        "no_sign_in": "Aucune connexion observée (educonnect logins FICHIER).",
         "no_export": "Aucune synchronisation depuis l'import initial.",
         "exported": "export du",
         "effective": "effectif le",
@@ -93,6 +100,13 @@ _WORDS: Final = {
         "h_to_fix": "People to fix in SIECLE, per class",
         "h_profiles": "Accounts by profile and state",
         "h_exports": "SIECLE exports applied (synchronisations)",
+        "h_observed": "Observed sign-ins",
+        "seen": "seen signing in",
+        "never_seen": "never seen",
+        "dormant": "not seen for more than {days} days",
+        "declared_never_seen": "declared activated, never seen",
+        "letters_waiting": "letters handed out, no sign-in since",
+        "no_sign_in": "No sign-in observed yet (educonnect logins FILE).",
         "no_export": "No synchronisation since the first import.",
         "exported": "exported",
         "effective": "effective",
@@ -397,6 +411,31 @@ def _exports(figures: Figures, w: Mapping[str, str], tz: ZoneInfo) -> str:
     )
 
 
+def _observed(figures: Figures, w: Mapping[str, str]) -> str:
+    o = figures.observed
+    if o is None or not o.observed:
+        return f'<p class="empty">{_e(w["no_sign_in"])}</p>'
+    cards = [
+        (f"{o.observed} / {o.accounts}", w["seen"]),
+        (o.never_seen, w["never_seen"]),
+        (o.dormant, w["dormant"].format(days=o.dormant_after.days)),
+        (o.declared_never_seen, w["declared_never_seen"]),
+        (o.letters_without_sign_in, w["letters_waiting"]),
+    ]
+    inner = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(t)}</span></div>' for v, t in cards)
+    rows = "".join(
+        f'<tr><td>{_e(c.division or "–")}</td><td class="n">{c.accounts}</td>'
+        f'<td class="n">{c.observed}</td><td class="n">{_pct(c.observed, c.accounts)}</td></tr>'
+        for c in o.by_class
+    )
+    table = (
+        f'<table><thead><tr><th>{_e(w["class"])}</th><th class="n">{_e(w["accounts"])}</th>'
+        f'<th class="n">{_e(w["seen"])}</th><th class="n">%</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return f'<div class="cards">{inner}</div>{table}'
+
+
 def _summary(figures: Figures, fixes: int, w: Mapping[str, str]) -> str:
     stats = figures.statistics
     activated = sum(figures.profile_activated(p) for p in Profile)
@@ -461,6 +500,8 @@ def render(
         to_fix=_to_fix(by_class, w, lang),
         profiles=_profiles(figures, w),
         h_exports=_e(w["h_exports"]),
+        h_observed=_e(w["h_observed"]),
+        observed=_observed(figures, w),
         exports=_exports(figures, w, zone),
         footer=_e(w["footer"]),
     )

@@ -17,12 +17,13 @@ from typing import Any, Final
 import attrs
 
 from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
+from educonnect_core.observed_activity import ObservedActivity, observed_activity
 from educonnect_core.people import Profile, School
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
 from educonnect_core.storage import AccountQuery, AppliedExport, Statistics, UnitOfWork
 
-from .common import label, print_json, print_table, state_label, tr
+from .common import label, now, print_json, print_table, state_label, to_jsonable, tr
 from .settings import Settings, add_common_options, load, open_store, school_of
 
 __all__ = ["Figures", "gather", "register", "run"]
@@ -71,6 +72,8 @@ class Figures:
     blocked_to_activate: int | None
     #: the exports the synchronisation applied to the school, oldest first
     exports: tuple[AppliedExport, ...] = ()
+    #: what the sign-ins say (one school, when a time is given to :func:`gather`)
+    observed: ObservedActivity | None = None
 
     @property
     def by_route(self) -> Mapping[Route, int]:
@@ -93,9 +96,9 @@ class Figures:
         return sum(self.statistics.by_profile_state.get((profile, s), 0) for s in ACTIVATED)
 
 
-def gather(uow: UnitOfWork, school: School | None) -> Figures:
+def gather(uow: UnitOfWork, school: School | None, at: dt.datetime | None = None) -> Figures:
     """The figures of ``school`` (``None``: every school of the store), from the
-    store's statistics and counts."""
+    store's statistics and counts; with ``at``, the observed activity too."""
     uai = school.uai if school is not None else None
     stats = uow.accounts.statistics(uai)
     per_class: dict[str, dict[AccountState, int]] = {}
@@ -113,9 +116,12 @@ def gather(uow: UnitOfWork, school: School | None) -> Figures:
         else None
     )
     exports: tuple[AppliedExport, ...] = ()
+    observed = None
     if school is not None:
         exports = tuple(uow.exports.effective_after(school.uai, _EPOCH))
-    return Figures(school, stats, classes, blocked, exports)
+        if at is not None:
+            observed = observed_activity(uow, school.uai, at)
+    return Figures(school, stats, classes, blocked, exports, observed)
 
 
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -155,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load(args)
     with open_store(settings) as store, store.unit_of_work() as uow:
         school = None if args.all_schools else school_of(uow, settings)
-        figures = gather(uow, school)
+        figures = gather(uow, school, now())
     if settings.json:
         print_json(as_json(figures))
     else:
@@ -196,6 +202,7 @@ def as_json(figures: Figures) -> dict[str, object]:
             for code, n in figures.blockers.items()
         ],
         "blocked_to_activate": figures.blocked_to_activate,
+        "observed": _observed_json(figures.observed),
         "exports": [
             {
                 "exported_at": e.exported_at.isoformat(),
@@ -269,6 +276,8 @@ def print_figures(settings: Settings, figures: Figures) -> None:
     )
     if figures.school is None or figures.blocked_to_activate is None:
         return
+    if figures.observed is not None:
+        print_observed(settings, figures.observed)
     print()
     print(
         t(
@@ -298,6 +307,53 @@ def print_figures(settings: Settings, figures: Figures) -> None:
             for e in figures.exports
         ],
     )
+
+
+def _observed_json(o: ObservedActivity | None) -> dict[str, object] | None:
+    if o is None:
+        return None
+    data = to_jsonable(o)
+    del data["at"]  # the figures, not the moment they were read
+    del data["dormant_after"]
+    data["dormant_after_days"] = o.dormant_after.days
+    return dict(data)
+
+
+def print_observed(settings: Settings, o: ObservedActivity) -> None:
+    """What the sign-ins say (``educonnect logins``)."""
+
+    def t(fr: str, en: str) -> str:
+        return tr(settings, fr, en)
+
+    days = o.dormant_after.days
+    print()
+    print(t("Connexions observées (educonnect logins)", "Observed sign-ins (educonnect logins)"))
+    rate = f"{o.rate:.0%}" if o.rate is not None else "–"
+    print(
+        t(
+            f"  vus à la connexion : {o.observed} / {o.accounts} ({rate}) ; jamais vus : "
+            f"{o.never_seen} ; sans connexion depuis plus de {days} jours : {o.dormant}",
+            f"  seen signing in: {o.observed} / {o.accounts} ({rate}); never seen: "
+            f"{o.never_seen}; not seen for more than {days} days: {o.dormant}",
+        )
+    )
+    print(
+        t(
+            f"  déclarés activés mais jamais vus : {o.declared_never_seen} ; lettres remises : "
+            f"{o.letters}, dont sans connexion depuis : {o.letters_without_sign_in}",
+            f"  declared activated but never seen: {o.declared_never_seen}; letters handed "
+            f"out: {o.letters}, with no sign-in since: {o.letters_without_sign_in}",
+        )
+    )
+    if o.observed:
+        print_table(
+            [t("classe", "class"), t("comptes", "accounts"), t("vus", "seen"), "%"],
+            [[c.division or "–", c.accounts, c.observed, c.rate] for c in o.by_class],
+        )
+        routes = ", ".join(
+            f"{t('inconnu', 'unknown') if r == 'unknown' else r} {n}" for r, n in o.by_route.items()
+        )
+        print(t(f"  par parcours : {routes}", f"  by route: {routes}"))
 
 
 def _short(text: str, width: int = 90) -> str:
