@@ -51,6 +51,7 @@ from .errors import (
 )
 from .people import Profile, StudentStatus
 from .permissions import AccessContext, Actor, authorize, authorize_request
+from .persons import load_persons
 from .ports import Clock, RandomSource
 from .snapshots import refresh_snapshot
 from .states import AccountState, Event
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from .signins import SignIn
 
 __all__ = [
+    "ACTIVE_ELSEWHERE",
     "BULK_ACTIONS",
     "ActionNotAllowed",
     "ActionResult",
@@ -100,6 +102,9 @@ _NEEDS_PERSON: Final = frozenset(
 )
 #: Audit and result code of an action lost to a concurrent change of the account.
 CONCURRENT: Final = "concurrent_modification"
+#: result code of a notification left out: the person is already active through
+#: another school's account (``docs/explanation/persons.md``)
+ACTIVE_ELSEWHERE: Final = "already_active_elsewhere"
 _PREFIX_PROFILE: Final = {"E": Profile.ELEVE, "R": Profile.RESPONSABLE}
 _IDENTIFIER_ATTEMPTS: Final = 5
 
@@ -216,6 +221,11 @@ class BulkResult:
     @property
     def refused(self) -> tuple[ActionResult, ...]:
         return self._with(Outcome.REFUSED)
+
+    @property
+    def active_elsewhere(self) -> tuple[ActionResult, ...]:
+        """Notifications left out: the person is already active at another school."""
+        return tuple(r for r in self.results if r.code == ACTIVE_ELSEWHERE)
 
     @property
     def notifications(self) -> tuple[IssuedCredential, ...]:
@@ -339,7 +349,13 @@ class AdministrationService:
             uai = selection.uai
             self._authorize(session, action, uai, selection.profile, now, account_id=None)
             ids, excluded = self._select(action, selection)
-        results = tuple(self._bulk_one(session, action, i, now, dry_run, reason) for i in ids)
+        elsewhere = self._active_elsewhere(ids) if action is Action.NOTIFY else {}
+        results = tuple(
+            _left_out(action, i, elsewhere[i])
+            if i in elsewhere
+            else self._bulk_one(session, action, i, now, dry_run, reason)
+            for i in ids
+        )
         if dry_run:
             self._audit_request(session, action, now, uai, "dry_run")
         return BulkResult(action, dry_run, results, excluded)
@@ -348,6 +364,17 @@ class AdministrationService:
 
     def _now(self) -> dt.datetime:
         return self._clock.now().astimezone(self._tz)
+
+    def _active_elsewhere(self, account_ids: Iterable[str]) -> dict[str, str]:
+        """Selected accounts whose person is already active through another account."""
+        with self._store.unit_of_work() as uow:
+            view = load_persons(uow)
+        found = {}
+        for account_id in account_ids:
+            other = view.active_elsewhere(account_id)
+            if other is not None:
+                found[account_id] = other
+        return found
 
     def _select(
         self, action: Action, selection: Selection
@@ -740,6 +767,20 @@ def _check_activation(
 ) -> Decision:
     failure = check_activation(account, holder, report)
     return decision if failure is None else _refuse(decision, *failure)
+
+
+def _left_out(action: Action, account_id: str, other: str) -> ActionResult:
+    account = other.split("-", 2)
+    return ActionResult(
+        action,
+        account_id,
+        Outcome.UNCHANGED,
+        None,
+        None,
+        ACTIVE_ELSEWHERE,
+        f"Déjà activé via un autre établissement ({account[1] if len(account) == 3 else other}, "
+        f"compte {other}) : pas de nouvelle notification.",
+    )
 
 
 def _refuse(decision: Decision, code: str, reason_fr: str) -> Decision:

@@ -96,5 +96,5 @@ def ecole() -> SchoolRecords:
         responsables=(
             responsable("P1", "MARTIN", "Claire", "claire.martin@example.org", "+33 6 12 34 56 78"),
         ),
-        links=(Link("E1", "P1", ResponsibilityLevel.UNKNOWN),),
+        links=(Link("E1", "P1", LEGAL),),
     )
