@@ -345,3 +345,37 @@ def test_observed_activity_counts_seen_never_seen_dormant_and_letters(store: Sto
     assert figures.by_route == {"unknown": 3}
     by_class = {c.division: (c.accounts, c.observed) for c in figures.by_class}
     assert by_class["4A"] == (2, 2)  # Zoé and her mother
+
+
+def test_a_student_known_at_two_schools_updates_both(store: Store) -> None:
+    """Zoé (one INE) is also enrolled at the lycée: her sign-in names the collège,
+    both accounts are activated and observed, and a later sign-in (linked id
+    only) moves both last-seen dates."""
+    with store.unit_of_work() as uow:
+        uow.people.upsert_eleves(
+            LYCEE,
+            [
+                Eleve.from_raw(
+                    eleve_id="2002",
+                    last_name="MARTIN",
+                    first_name="Zoé",
+                    birth_date="04/03/2012",
+                    ine=ZOE_INE,
+                    division="2NDE1",
+                )
+            ],
+        )
+        uow.accounts.add_many([Account.open(LYCEE, Profile.ELEVE, "2002", at=NOW)])
+        uow.commit()
+    both = {"E-0990007V-1001", "E-0990008W-2002"}
+    rec = recorder(store)
+    first = rec.record(student(1, ZOE_INE, COLLEGE))
+    assert (first.matched, first.activated_now, first.accounts_written) == (1, 2, 2)
+    later = rec.record(student(1, None, at="2026-11-27 08:00:00.000"))
+    assert (later.matched, later.already_active, later.accounts_written) == (1, 2, 2)
+    accounts, observed = state(store)
+    assert set(observed) == both
+    for account_id in both:
+        assert accounts[account_id][0] is AccountState.ACTIVATED
+        assert observed[account_id].ct_id == ct(1)
+        assert (observed[account_id].first_seen.day, observed[account_id].last_seen.day) == (20, 27)
