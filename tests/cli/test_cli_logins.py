@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import sqlite3
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -110,3 +112,47 @@ def test_stats_and_report_show_the_observed_activity(cli: Run, tmp_path: Path, f
     html = page.read_text(encoding="utf-8")
     assert "Connexions observées" in html
     assert f"{after['observed']} / {after['accounts']}" in html
+
+
+def test_stats_dormant_days_sets_the_dormancy(cli: Run, tmp_path: Path) -> None:
+    """Everyone signed in 30 days ago: dormant after 10 days, not after the default 90."""
+    url = _store(tmp_path / "f.db")
+    uai = str(WORLD.uais()[0])
+    month_ago = dt.datetime.now(ZoneInfo("Europe/Paris")) - dt.timedelta(days=30)
+    feed = tmp_path / "connexions.jsonl"
+    claims = [
+        {**c, "FrEduCtDateConnexion": f"{month_ago:%Y-%m-%d %H:%M:%S}.000"}
+        for c in WORLD.claims(300)
+    ]
+    feed.write_text("".join(json.dumps(c) + "\n" for c in claims), encoding="utf-8")
+    assert cli("logins", feed, "--store", url).code == 0
+
+    def observed(*options: str) -> dict[str, int]:
+        result = cli("stats", "--store", url, "--uai", uai, "--json", *options)
+        assert result.code == 0, result.err
+        figures: dict[str, int] = json.loads(result.out)["observed"]
+        return figures
+
+    default, short, long = (
+        observed(),
+        observed("--dormant-days", "10"),
+        observed("--dormant-days", "45"),
+    )
+    assert short["observed"] > 0
+    assert (default["dormant_after_days"], default["dormant"]) == (90, 0)
+    assert (short["dormant_after_days"], short["dormant"]) == (10, short["observed"])
+    assert long["dormant"] == 0
+    text = cli("stats", "--store", url, "--uai", uai, "--dormant-days", "10", "--lang", "en").out
+    assert f"not seen for more than 10 days: {short['observed']}" in text
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "trois"])
+def test_stats_refuses_a_dormancy_that_is_not_a_number_of_days(
+    cli: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str], days: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    with pytest.raises(SystemExit) as exited:
+        cli("stats", "--store", url, "--dormant-days", days)
+    assert exited.value.code == 2  # a usage error
+    err = capsys.readouterr().err
+    assert f"argument --dormant-days: expected a whole number of days, 1 or more: '{days}'" in err

@@ -17,7 +17,7 @@ from typing import Any, Final
 import attrs
 
 from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
-from educonnect_core.observed_activity import ObservedActivity, observed_activity
+from educonnect_core.observed_activity import DORMANT_AFTER, ObservedActivity, observed_activity
 from educonnect_core.people import Profile, School
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
@@ -96,9 +96,16 @@ class Figures:
         return sum(self.statistics.by_profile_state.get((profile, s), 0) for s in ACTIVATED)
 
 
-def gather(uow: UnitOfWork, school: School | None, at: dt.datetime | None = None) -> Figures:
+def gather(
+    uow: UnitOfWork,
+    school: School | None,
+    at: dt.datetime | None = None,
+    *,
+    dormant_after: dt.timedelta = DORMANT_AFTER,
+) -> Figures:
     """The figures of ``school`` (``None``: every school of the store), from the
-    store's statistics and counts; with ``at``, the observed activity too."""
+    store's statistics and counts; with ``at``, the observed activity too
+    (dormant: not seen for longer than ``dormant_after``)."""
     uai = school.uai if school is not None else None
     stats = uow.accounts.statistics(uai)
     per_class: dict[str, dict[AccountState, int]] = {}
@@ -120,7 +127,7 @@ def gather(uow: UnitOfWork, school: School | None, at: dt.datetime | None = None
     if school is not None:
         exports = tuple(uow.exports.effective_after(school.uai, _EPOCH))
         if at is not None:
-            observed = observed_activity(uow, school.uai, at)
+            observed = observed_activity(uow, school.uai, at, dormant_after=dormant_after)
     return Figures(school, stats, classes, blocked, exports, observed)
 
 
@@ -153,15 +160,33 @@ def register(sub: Any) -> None:
         action="store_true",
         help="every school of the store together (an académie's store)",
     )
+    parser.add_argument(
+        "--dormant-days",
+        type=_days,
+        default=DORMANT_AFTER.days,
+        metavar="N",
+        help=f"dormant: seen, then not for more than N days (default {DORMANT_AFTER.days})",
+    )
     add_common_options(parser)
     parser.set_defaults(handler=run)
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, 1 or more: {text!r}")
+    return days
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load(args)
     with open_store(settings) as store, store.unit_of_work() as uow:
         school = None if args.all_schools else school_of(uow, settings)
-        figures = gather(uow, school, now())
+        dormant_after = dt.timedelta(days=args.dormant_days)
+        figures = gather(uow, school, now(), dormant_after=dormant_after)
     if settings.json:
         print_json(as_json(figures))
     else:
