@@ -9,9 +9,9 @@ left, new students with their responsables and links.
 For each backend (SQLite in a temporary file; PostgreSQL when reachable, on a
 temporary schema), in the same run:
 
-* ``day 1``: bulk import of day 1 into an empty store (``import_export``);
+* ``day 1``: import of day 1 into an empty store (the pipeline: ``synchronise``);
 * ``sync``: :func:`~educonnect_core.sync.synchronise` of day 2 on that store;
-* ``reload``: bulk import of day 2 into an empty store (the full reload);
+* ``reload``: import of day 2 into an empty store (the full reload);
 
 and prints ``sync / reload`` (target ≤ 0.20) and the changeset counts.
 
@@ -36,8 +36,6 @@ from pathlib import Path
 import attrs
 
 from educonnect_core.changeset import Changeset
-from educonnect_core.eligibility import EvaluationContext
-from educonnect_core.importing import import_export
 from educonnect_core.people import Eleve, Link, Responsable, ResponsibilityLevel, StudentStatus
 from educonnect_core.plugins import Plugins
 from educonnect_core.storage import Store
@@ -162,7 +160,6 @@ def main(argv: list[str]) -> int:
         f"day 2 changes {CHANGED_SHARE:.0%}"
     )
     now = dt.datetime(2026, 1, 14, 23, 0, tzinfo=dt.UTC)
-    ctx = EvaluationContext(at=now, school_year=one.school.school_year)
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -171,10 +168,10 @@ def main(argv: list[str]) -> int:
         ):
             print(f"{name}:")
             try:
-                timed("day 1", partial(import_export, one.reader(), store, ctx))
+                timed("day 1", partial(synchronise, store, one.reader(), now))
                 result: list[Changeset] = []
                 sync = timed("sync", partial(run_sync, result, store, two, now))
-                reload = timed("reload", partial(import_export, two.reader(), empty, ctx))
+                reload = timed("reload", partial(synchronise, empty, two.reader(), now))
             finally:
                 drop(store)
                 drop(empty)

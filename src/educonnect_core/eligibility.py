@@ -18,7 +18,7 @@ import attrs
 
 from .accounts import Account
 from .blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
-from .people import Degree, Eleve, Link, Profile, Responsable
+from .people import Degree, Eleve, Link, Profile, Responsable, School
 from .routes import Route
 from .schedule import RefreshSchedule
 from .states import AccountState
@@ -88,6 +88,19 @@ class EvaluationContext:
     school_year: int | None = None
     #: 1st degree: data come from ONDE (remedies say so) and ages are of an école.
     degree: Degree = Degree.SECOND
+
+    @classmethod
+    def for_school(
+        cls, school: School, at: dt.datetime, schedule: RefreshSchedule | None = None
+    ) -> EvaluationContext:
+        """The one context for a school's accounts at ``at``: its degree, its
+        school year and the refresh schedule (default: 06:00 Europe/Paris)."""
+        return cls(
+            at=at,
+            schedule=schedule if schedule is not None else RefreshSchedule(),
+            school_year=school.school_year,
+            degree=school.degree,
+        )
 
     @cached_property
     def siecle_fix_effective(self) -> dt.datetime:

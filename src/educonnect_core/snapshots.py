@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .accounts import Account
-from .eligibility import Child, EvaluationContext, evaluate
+from .eligibility import Child, Eligibility, EvaluationContext, evaluate
 from .errors import NotFound
-from .people import Profile
+from .people import Eleve, Profile, Responsable
 from .schedule import RefreshSchedule
 from .storage import EligibilitySnapshot, UnitOfWork
 
-__all__ = ["divisions_of_children", "refresh_snapshot", "snapshot_of"]
+__all__ = ["divisions_of_children", "refresh_snapshot", "snapshot_for", "snapshot_of"]
 
 DEFAULT_SCHEDULE = RefreshSchedule()
 
@@ -25,6 +25,21 @@ DEFAULT_SCHEDULE = RefreshSchedule()
 def divisions_of_children(children: Sequence[Child]) -> list[str | None]:
     """The classes of a responsable: those of their current legal children."""
     return [c.eleve.division for c in children if c.link.legal and c.eleve.current]
+
+
+def snapshot_for(
+    account_id: str,
+    person: Eleve | Responsable,
+    eligibility: Eligibility,
+    children: Sequence[Child],
+    at: dt.datetime,
+) -> EligibilitySnapshot:
+    """The one builder of a stored snapshot: the eligibility, the classes (the
+    student's, or a responsable's current legal children's) and the name key."""
+    divisions = [person.division] if isinstance(person, Eleve) else divisions_of_children(children)
+    return EligibilitySnapshot.of(
+        account_id, eligibility, divisions=divisions, name=person.name, at=at
+    )
 
 
 def snapshot_of(
@@ -35,30 +50,18 @@ def snapshot_of(
 ) -> EligibilitySnapshot | None:
     """The account's snapshot from the stored source data, or ``None`` without it."""
     try:
-        school = uow.people.get_school(account.uai)
-        ctx = EvaluationContext(
-            at=at, schedule=schedule, school_year=school.school_year, degree=school.degree
-        )
+        ctx = EvaluationContext.for_school(uow.people.get_school(account.uai), at, schedule)
+        person: Eleve | Responsable
         if account.profile is Profile.ELEVE:
-            eleve = uow.people.get_eleve(account.uai, account.siecle_id)
-            return EligibilitySnapshot.of(
-                account.account_id,
-                evaluate(eleve, ctx, account=account),
-                divisions=[eleve.division],
-                name=eleve.name,
-                at=at,
-            )
-        responsable = uow.people.get_responsable(account.uai, account.siecle_id)
+            person = uow.people.get_eleve(account.uai, account.siecle_id)
+            children: list[Child] = []
+        else:
+            person = uow.people.get_responsable(account.uai, account.siecle_id)
+            children = uow.people.children(account.uai, account.siecle_id)
     except NotFound:
         return None
-    children = uow.people.children(account.uai, account.siecle_id)
-    return EligibilitySnapshot.of(
-        account.account_id,
-        evaluate(responsable, ctx, account=account, children=children),
-        divisions=divisions_of_children(children),
-        name=responsable.name,
-        at=at,
-    )
+    eligibility = evaluate(person, ctx, account=account, children=children)
+    return snapshot_for(account.account_id, person, eligibility, children, at)
 
 
 def refresh_snapshot(

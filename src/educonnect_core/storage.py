@@ -29,7 +29,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar, runtime_checkable
+from typing import Final, Generic, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 
@@ -178,6 +178,28 @@ def codes_mask(codes: Iterable[BlockerCode]) -> int:
     return mask
 
 
+#: The states of an account still to activate.
+TO_ACTIVATE: Final = frozenset({AccountState.NOT_ACTIVATED, AccountState.NOTIFIED})
+
+
+def is_blocked(state: AccountState, snapshot: EligibilitySnapshot | None) -> bool:
+    """The one definition of a *blocked* account: still to activate (not
+    activated, notified) and no route open. An activated account, whose routes
+    are all closed by ``ACCOUNT_ALREADY_ACTIVATED``, is not blocked."""
+    return state in TO_ACTIVATE and snapshot is not None and snapshot.blocked
+
+
+def _states(value: AccountState | Iterable[AccountState] | None) -> frozenset[AccountState] | None:
+    if value is None:
+        return None
+    if isinstance(value, AccountState):
+        return frozenset({value})
+    states = frozenset(AccountState(v) for v in value)
+    if not states:
+        raise InvalidValue("AccountQuery.state", value, "expected a state, some states, or None")
+    return states
+
+
 def _check_offset(query: AccountQuery, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 0:
         raise InvalidValue("AccountQuery.offset", value, "expected 0 or more")
@@ -197,7 +219,9 @@ class AccountQuery:
     ``route`` with ``eligible`` (default ``True``): the route is open (or closed,
     with ``eligible=False``) per the stored snapshot. ``activated_by``: the route
     the account was activated by. ``blocker``: some route is closed by that code.
-    ``blocked``: no route is open (``True``) / some route is open (``False``).
+    ``state``: one state or several (any of them). ``blocked``: the account is
+    blocked (:func:`is_blocked`: still to activate, no route open) or, with
+    ``False``, it is not.
     ``name``: a substring of ``LAST FIRST``, accent- and case-insensitive.
     Results are ordered by folded name, then ``account_id``. Criteria on the
     snapshot never match an account without one.
@@ -205,7 +229,7 @@ class AccountQuery:
 
     uai: Uai | None = None
     profile: Profile | None = None
-    state: AccountState | None = None
+    state: frozenset[AccountState] | None = attrs.field(default=None, converter=_states)
     division: str | None = None
     route: Route | None = None
     eligible: bool = True
@@ -227,7 +251,7 @@ class AccountQuery:
             return False
         if self.profile is not None and account.profile is not self.profile:
             return False
-        if self.state is not None and account.state is not self.state:
+        if self.state is not None and account.state not in self.state:
             return False
         if self.activated_by is not None and account.route is not self.activated_by:
             return False
@@ -248,7 +272,7 @@ class AccountQuery:
             return False
         if self.blocker is not None and self.blocker not in snapshot.blocker_codes:
             return False
-        if self.blocked is not None and snapshot.blocked != self.blocked:
+        if self.blocked is not None and is_blocked(account.state, snapshot) != self.blocked:
             return False
         fragment = self.name_fragment
         return fragment is None or fragment in snapshot.name_key
@@ -276,7 +300,7 @@ class Statistics:
     responsable with children in two classes counts in both); ``by_route`` counts
     accounts by the route recorded when they were activated (``Account.route``);
     ``blocked_by_code`` counts accounts whose snapshot carries the code on some
-    route; ``blocked`` counts accounts with no open route.
+    route; ``blocked`` counts the blocked accounts (:func:`is_blocked`).
     """
 
     total: int
@@ -292,13 +316,13 @@ class Statistics:
         profile_state: Iterable[tuple[str, str, int]],
         division_state: Iterable[tuple[str, str, int]],
         routes: Iterable[tuple[str, int]],
-        masks: Iterable[tuple[int, int, int]],
+        masks: Iterable[tuple[str, int, int, int]],
     ) -> Statistics:
         """Add up the grouped counts a SQL backend reads (values as stored).
 
         ``profile_state``: (profile, state, n); ``division_state``: (division, state,
         n), a class may come several times; ``routes``: (activation route, n);
-        ``masks``: (blocker mask, eligible mask, n) of the accounts with a snapshot.
+        ``masks``: (state, blocker mask, eligible mask, n) of the accounts with a snapshot.
         """
         by_ps: Counter[tuple[Profile, AccountState]] = Counter()
         for profile, state, n in profile_state:
@@ -311,11 +335,11 @@ class Statistics:
             by_route[Route(route)] += n
         by_code: Counter[BlockerCode] = Counter()
         blocked = 0
-        for mask, eligible, n in masks:
+        for state, mask, eligible, n in masks:
             for code, bit in CODE_BITS.items():
                 if mask & bit:
                     by_code[code] += n
-            blocked += n if eligible == 0 else 0
+            blocked += n if eligible == 0 and AccountState(state) in TO_ACTIVATE else 0
         return cls(
             total=sum(by_ps.values()),
             by_profile_state=dict(by_ps),

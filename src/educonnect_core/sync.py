@@ -34,7 +34,7 @@ import datetime as dt
 import enum
 import json
 from collections import ChainMap, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Final, TypeVar
 
 import attrs
@@ -51,12 +51,13 @@ from .changeset import (
 )
 from .eligibility import Child, Eligibility, EvaluationContext, evaluate
 from .errors import EduconnectError, InvalidValue, NotFound
-from .findings import Finding, Severity
+from .export import Export, LinkKey
 from .people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
 from .ports import ExportReader
 from .routes import Route
 from .schedule import RefreshSchedule
 from .serialization import dumps, loads
+from .snapshots import snapshot_for
 from .states import AccountState, Event
 from .storage import (
     AccountStatus,
@@ -96,8 +97,6 @@ _REASON_FR: Final = {
     REASON_NOT_LEGAL: "plus représentant légal d'un élève scolarisé",
 }
 
-LinkKey = tuple[str, str]
-
 
 class ExportOutOfOrder(EduconnectError, ValueError):
     """The export is older than the last one applied to the school."""
@@ -124,122 +123,6 @@ class TooManyDeactivations(EduconnectError, ValueError):
             f"{uai}: the export would deactivate {deactivated} of {live} live accounts "
             f"(more than {share:.0%}); is the file complete? refused (force it to apply anyway)"
         )
-
-
-@attrs.frozen
-class Export:
-    """One school's export, read whole: records by id, links by (eleve, personne).
-
-    :meth:`read` keeps the last of duplicate ids and skips links to unknown
-    people, reporting both as findings (nothing is dropped silently).
-    """
-
-    school: School
-    eleves: Mapping[str, Eleve]
-    responsables: Mapping[str, Responsable]
-    links: Mapping[LinkKey, Link]
-    findings: tuple[Finding, ...] = ()
-    kind: str = "export"  # the source kind of the reader it was read from
-
-    @classmethod
-    def read(cls, reader: ExportReader) -> Export:
-        school = reader.school
-        eleves = list(reader.eleves())
-        responsables = list(reader.responsables())
-        links = list(reader.links())
-        export = cls.of(school, eleves, responsables, links, findings=reader.findings)
-        return attrs.evolve(export, kind=reader.kind)
-
-    @classmethod
-    def of(
-        cls,
-        school: School,
-        eleves: Iterable[Eleve],
-        responsables: Iterable[Responsable],
-        links: Iterable[Link],
-        *,
-        findings: Sequence[Finding] = (),
-    ) -> Export:
-        found = list(findings)
-        by_eleve: dict[str, Eleve] = {}
-        for eleve in eleves:
-            if eleve.eleve_id in by_eleve:
-                found.append(_duplicate("ELEVE", eleve.eleve_id))
-            by_eleve[eleve.eleve_id] = eleve
-        by_personne: dict[str, Responsable] = {}
-        for responsable in responsables:
-            if responsable.personne_id in by_personne:
-                found.append(_duplicate("RESPONSABLE", responsable.personne_id))
-            by_personne[responsable.personne_id] = responsable
-        by_key: dict[LinkKey, Link] = {}
-        for link in links:
-            missing = [
-                what
-                for what, known in (
-                    (f"eleve {link.eleve_id!r}", link.eleve_id in by_eleve),
-                    (f"responsable {link.personne_id!r}", link.personne_id in by_personne),
-                )
-                if not known
-            ]
-            if missing:
-                found.append(
-                    Finding(
-                        code="SYNC_LINK_SKIPPED",
-                        severity=Severity.ERROR,
-                        message=f"link {link.eleve_id}–{link.personne_id} skipped: unknown "
-                        + " and ".join(missing),
-                        siecle_id=link.personne_id,
-                    )
-                )
-                continue
-            by_key[link.eleve_id, link.personne_id] = link
-        return cls(school, by_eleve, by_personne, by_key, tuple(found))
-
-    def account_holders(self) -> dict[Profile, frozenset[str]]:
-        """Who should have a live account: current students, and legal
-        representatives of a current student."""
-        current = frozenset(eid for eid, e in self.eleves.items() if e.current)
-        legal = frozenset(pid for (eid, pid), k in self.links.items() if k.legal and eid in current)
-        return {Profile.ELEVE: current, Profile.RESPONSABLE: legal}
-
-    def reader(self) -> ExportReader:
-        """This export as an :class:`~educonnect_core.ports.ExportReader` (read again)."""
-        return _Replay(self)
-
-
-@attrs.frozen
-class _Replay:
-    export: Export
-
-    @property
-    def kind(self) -> str:
-        return self.export.kind
-
-    @property
-    def school(self) -> School:
-        return self.export.school
-
-    def eleves(self) -> Iterator[Eleve]:
-        return iter(self.export.eleves.values())
-
-    def responsables(self) -> Iterator[Responsable]:
-        return iter(self.export.responsables.values())
-
-    def links(self) -> Iterator[Link]:
-        return iter(self.export.links.values())
-
-    @property
-    def findings(self) -> Sequence[Finding]:
-        return self.export.findings
-
-
-def _duplicate(what: str, siecle_id: str) -> Finding:
-    return Finding(
-        code=f"SYNC_DUPLICATE_{what}",
-        severity=Severity.WARNING,
-        message=f"{what.lower()} {siecle_id!r} appears twice; the last record is kept",
-        siecle_id=siecle_id,
-    )
 
 
 @attrs.frozen
@@ -346,6 +229,8 @@ class _Plan:
     link_changes: list[LinkChange] = attrs.Factory(list)
     account_changes: list[AccountChange] = attrs.Factory(list)
     not_opened: list[tuple[Profile, str]] = attrs.Factory(list)
+    #: the eligibility of every live account touched, by account id
+    eligibilities: dict[str, Eligibility] = attrs.Factory(dict)
 
 
 R = TypeVar("R", bound=Eleve | Responsable)
@@ -441,6 +326,19 @@ class _Stored:
             uow.accounts.get_many,
         )
 
+    @classmethod
+    def empty(cls) -> _Stored:
+        """A school the store does not hold (what ``check`` plans against)."""
+        statuses: dict[Profile, Mapping[str, AccountStatus]] = {p: {} for p in Profile}
+        return cls(
+            None,
+            _Decoded({}, Eleve),
+            _Decoded({}, Responsable),
+            _Links({}),
+            statuses,
+            lambda ids: {},
+        )
+
     def load_accounts(self, account_ids: Iterable[str]) -> None:
         """Fetch the whole accounts among ``account_ids`` not fetched yet."""
         missing = [i for i in account_ids if i not in self.accounts]
@@ -485,7 +383,7 @@ def synchronise(
     school = attrs.evolve(export.school, exported_at=exported_at)
     uai = school.uai
     effective = options.schedule.effective_from(exported_at)
-    ctx = EvaluationContext(at=effective, schedule=options.schedule, school_year=school.school_year)
+    ctx = EvaluationContext.for_school(school, effective, options.schedule)
     with store.unit_of_work() as uow:
         _check_order(uow, uai, exported_at, options.force)
         stored = _Stored.load(uow, uai)
@@ -650,22 +548,6 @@ class _Side:
         children = self.children(siecle_id) if profile is Profile.RESPONSABLE else []
         return evaluate(person, ctx, account=account, children=children), children
 
-    def snapshot(
-        self,
-        account_id: str,
-        person: Eleve | Responsable,
-        eligibility: Eligibility,
-        children: Sequence[Child],
-        ctx: EvaluationContext,
-    ) -> EligibilitySnapshot:
-        if isinstance(person, Eleve):
-            divisions: list[str | None] = [person.division]
-        else:
-            divisions = [c.eleve.division for c in children if c.link.legal and c.eleve.current]
-        return EligibilitySnapshot.of(
-            account_id, eligibility, divisions=divisions, name=person.name, at=ctx.at
-        )
-
 
 def _eligible(answer: tuple[Eligibility, list[Child]] | None) -> frozenset[Route]:
     return frozenset(answer[0].eligible_routes) if answer is not None else frozenset()
@@ -731,7 +613,8 @@ def _plan(uai: Uai, export: Export, stored: _Stored, ctx: EvaluationContext) -> 
         if answer is not None:
             person = new.person(profile, sid)
             assert person is not None
-            plan.snapshots.append(new.snapshot(account_id, person, answer[0], answer[1], ctx))
+            plan.snapshots.append(snapshot_for(account_id, person, answer[0], answer[1], ctx.at))
+            plan.eligibilities[account_id] = answer[0]
         if kind in _WRITTEN:
             plan.journal.accounts[account_id] = old_a
             (plan.new_accounts if old_a is None else plan.changed_accounts).append(new_a)
@@ -975,6 +858,5 @@ def eligibility_at(
         children = view.children(account.siecle_id)
     if person is None:
         raise NotFound(f"no source data in effect at {at.isoformat()} for account {account_id!r}")
-    school_year = uow.people.get_school(uai).school_year
-    ctx = EvaluationContext(at=at, schedule=schedule or RefreshSchedule(), school_year=school_year)
+    ctx = EvaluationContext.for_school(uow.people.get_school(uai), at, schedule)
     return evaluate(person, ctx, account=account, children=children)

@@ -15,11 +15,9 @@ from .cli_run import Run
 def test_import_creates_accounts_and_reports_who_has_none(cli: Run, export: list[Path]) -> None:
     result = cli("import", *export)
     assert result.code == 0, result.err
-    assert "comptes créés" in result.out
-    lines = dict(line.rsplit(None, 1) for line in result.out.splitlines()[:8])
-    assert lines["comptes créés"] == "7"
-    assert lines["élèves sans compte (sortis)"] == "1"
-    # every finding of the file is reported, by code
+    assert "Comptes créés : 7" in result.out
+    assert "Sans compte : 1 élève(s)" in result.out
+    assert "Heure d'export : 12/01/2026 07:42 (portée par l'export)" in result.out
     assert "INVALID_BIRTH_DATE: 1" in result.out
     assert "NOT_A_MOBILE: 1" in result.out
 
@@ -29,17 +27,20 @@ def test_second_import_changes_nothing(cli: Run, export: list[Path]) -> None:
     again = cli("import", *export, "--json")
     assert again.code == 0
     data = json.loads(again.out)
-    assert data["changed"] is False
-    assert data["accounts_created"] == 0
+    assert data["accounts"] == []
+    assert data["records"] == []
+    assert data["links"] == []
+    assert data["exported_at_source"] == "export"
     assert {f["code"] for f in data["findings"]} >= {"INVALID_BIRTH_DATE", "INVALID_EMAIL"}
+    assert len(json.loads(cli("stats", "--json").out)["exports"]) == 1
 
 
 def test_dry_run_writes_nothing(cli: Run, export: list[Path], workdir: Path) -> None:
     result = cli("import", *export, "--dry-run", "--lang", "en")
     assert result.code == 0, result.err
     assert "Dry run" in result.out
-    assert "accounts created" in result.out
-    stats = cli("stats", "--json")
+    assert "created: 7" in result.out
+    stats = cli("stats")
     assert stats.code == 2
     assert "no school" in stats.err
 
@@ -87,5 +88,5 @@ def test_progress_bar_on_a_terminal_goes_to_stderr(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     result = cli("import", *export)
     assert result.code == 0, result.err
-    assert "comptes créés" in result.out
+    assert "Comptes créés : 7" in result.out
     assert "\x1b" not in result.out  # nothing of the bar in the summary

@@ -55,7 +55,7 @@ def test_import_sync_stats_report_on_postgres(cli: Run, workdir: Path, pg_store:
     )
     stats = json.loads(cli("stats", "--store", pg_store, "--json").out)
     assert stats["total"] == 7
-    assert len(stats["exports"]) == 1
+    assert len(stats["exports"]) == 2  # the import and the sync
     assert cli("report", "--html", "pg.html", "--store", pg_store).code == 0
     assert (workdir / "pg.html").stat().st_size > 1000
     assert not (workdir / "educonnect.db").exists()

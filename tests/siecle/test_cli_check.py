@@ -55,6 +55,7 @@ def test_json_document(export: list[Path], capsys: pytest.CaptureFixture[str]) -
         "uai": "0990007V",
         "school_year": 2025,
         "exported_at": "2026-01-12T07:42:10+01:00",
+        "export_time": {"at": "2026-01-12T07:42:10+01:00", "source": "export"},
         "kind": "siecle",
         "degree": "2d",
         "files": [str(export[1]), f"{export[0]}[export.xml]"],

@@ -1,4 +1,5 @@
-"""Bulk import: accounts for the right people, atomic, idempotent, streaming."""
+"""The first import (the pipeline into an empty store): accounts for the right people,
+atomic, idempotent."""
 
 from __future__ import annotations
 
@@ -13,15 +14,14 @@ from typing import Any
 import pytest
 
 from educonnect_core.blockers import BlockerCode
-from educonnect_core.eligibility import EvaluationContext
-from educonnect_core.importing import import_export
 from educonnect_core.people import Profile
 from educonnect_core.plugins import Plugins
 from educonnect_core.routes import Route
 from educonnect_core.storage import AccountQuery, Store
+from educonnect_core.sync import synchronise
 from educonnect_core.testing.storage_contract import UAI, SyntheticExport
 
-CTX = EvaluationContext(at=dt.datetime(2026, 1, 12, 14, 0, tzinfo=dt.UTC), school_year=2025)
+AT = dt.datetime(2026, 1, 12, 14, 0, tzinfo=dt.UTC)
 
 
 def dump(store: Store) -> dict[str, Any]:
@@ -47,14 +47,14 @@ def expected_accounts(export: SyntheticExport) -> tuple[int, int]:
 
 def test_import_creates_accounts_and_snapshots(any_store: Store) -> None:
     export = SyntheticExport(60)
-    result = import_export(export, any_store, CTX, batch_size=7)
+    result = synchronise(any_store, export, AT)
     n_eleves, n_responsables = expected_accounts(export)
-    assert result.accounts_created == n_eleves + n_responsables
-    assert result.eleves_written == 60
-    assert result.eleves_without_account == 60 - n_eleves
+    assert len(result.created) == n_eleves + n_responsables
+    assert sum(r.profile is Profile.ELEVE for r in result.records) == 60
+    not_opened = [p for p, _ in result.not_opened]
+    assert not_opened.count(Profile.ELEVE) == 60 - n_eleves
     n_people = len(list(export.responsables()))
-    assert result.responsables_without_account == n_people - n_responsables
-    assert result.snapshots_written == n_eleves + n_responsables
+    assert not_opened.count(Profile.RESPONSABLE) == n_people - n_responsables
     with any_store.unit_of_work() as uow:
         stats = uow.accounts.statistics(UAI)
         assert stats.total == n_eleves + n_responsables
@@ -71,38 +71,35 @@ def test_import_creates_accounts_and_snapshots(any_store: Store) -> None:
 
 
 def test_reimport_changes_nothing(any_store: Store) -> None:
-    import_export(SyntheticExport(40), any_store, CTX, batch_size=9)
+    synchronise(any_store, SyntheticExport(40), AT)
     before = dump(any_store)
-    later = EvaluationContext(at=CTX.at + dt.timedelta(hours=1), school_year=2025)
-    again = import_export(SyntheticExport(40), any_store, later, batch_size=13)
-    assert not again.changed
-    assert again.accounts_created == again.snapshots_written == 0
+    again = synchronise(any_store, SyntheticExport(40), AT + dt.timedelta(hours=1))
+    assert again.noop
     assert dump(any_store) == before
 
 
 def test_import_of_more_data_adds_only_the_new(any_store: Store) -> None:
-    import_export(SyntheticExport(30), any_store, CTX)
-    bigger = import_export(SyntheticExport(45), any_store, CTX)
-    assert bigger.eleves_written == 15
-    assert bigger.accounts_created > 0
+    synchronise(any_store, SyntheticExport(30), AT)
+    bigger = synchronise(any_store, SyntheticExport(45), AT)
+    assert sum(r.created and r.profile is Profile.ELEVE for r in bigger.records) == 15
+    assert bigger.created
     with any_store.unit_of_work() as uow:
         assert all(a.version == 1 for a in uow.accounts.of_school(UAI))
 
 
 def test_exception_mid_way_leaves_the_store_unchanged(any_store: Store) -> None:
-    import_export(SyntheticExport(30), any_store, CTX, batch_size=5)
+    synchronise(any_store, SyntheticExport(30), AT)
     before = dump(any_store)
     failing = SyntheticExport(60, fail_after=47, variant="x")
     with pytest.raises(RuntimeError, match="after 47"):
-        import_export(failing, any_store, CTX, batch_size=5)
+        synchronise(any_store, failing, AT)
     assert dump(any_store) == before
 
 
 KILLER = textwrap.dedent(
     """
     import datetime as dt, os, signal, sys
-    from educonnect_core.eligibility import EvaluationContext
-    from educonnect_core.importing import import_export
+    from educonnect_core.sync import synchronise
     from educonnect_core.plugins import Plugins
     from educonnect_core.testing.storage_contract import SyntheticExport
 
@@ -111,8 +108,8 @@ KILLER = textwrap.dedent(
             os.kill(os.getpid(), signal.SIGKILL)
 
     store = Plugins.installed().open_store(sys.argv[1])
-    ctx = EvaluationContext(at=dt.datetime(2026, 1, 12, 14, 0, tzinfo=dt.UTC), school_year=2025)
-    import_export(SyntheticExport(60, on_eleve=kill, variant="x"), store, ctx, batch_size=5)
+    at = dt.datetime(2026, 1, 12, 14, 0, tzinfo=dt.UTC)
+    synchronise(store, SyntheticExport(60, on_eleve=kill, variant="x"), at)
     """
 )
 
@@ -120,7 +117,7 @@ KILLER = textwrap.dedent(
 def test_killed_import_leaves_the_store_unchanged(durable_store_url: str) -> None:
     store = Plugins.installed().open_store(durable_store_url)
     try:
-        import_export(SyntheticExport(30), store, CTX, batch_size=5)
+        synchronise(store, SyntheticExport(30), AT)
         before = dump(store)
     finally:
         store.close()
@@ -133,6 +130,6 @@ def test_killed_import_leaves_the_store_unchanged(durable_store_url: str) -> Non
     try:
         assert dump(store) == before
         # and the store is still writable after the crash
-        assert import_export(SyntheticExport(31), store, CTX).eleves_written == 1
+        assert len(synchronise(store, SyntheticExport(31), AT).records) >= 1
     finally:
         store.close()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from educonnect_core.accounts import Account
 from educonnect_core.people import (
+    Degree,
     Eleve,
     Link,
     Profile,
@@ -31,8 +32,10 @@ EXPORTED_AT = dt.datetime(2026, 1, 12, 20, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 
 
-def school(exported_at: dt.datetime | None = EXPORTED_AT) -> School:
-    return School(uai=UAI, school_year=2025, exported_at=exported_at, name="Collège Test")
+def school(exported_at: dt.datetime | None = EXPORTED_AT, degree: Degree = Degree.SECOND) -> School:
+    return School(
+        uai=UAI, school_year=2025, exported_at=exported_at, name="Collège Test", degree=degree
+    )
 
 
 def eleve(eid: str, *, left: bool = False, **changes: Any) -> Eleve:
@@ -73,21 +76,30 @@ def export(
     links: Iterable[Link],
     *,
     day: int = 0,
+    degree: Degree = Degree.SECOND,
 ) -> Export:
-    return Export.of(school(EXPORTED_AT + day * DAY), eleves, responsables, links)
+    return Export.of(school(EXPORTED_AT + day * DAY, degree), eleves, responsables, links)
 
 
-def export_of(fams: Sequence[Family], *, day: int = 0) -> Export:
+def export_of(fams: Sequence[Family], *, day: int = 0, degree: Degree = Degree.SECOND) -> Export:
     return export(
         [e for f in fams for e in f.eleves],
         [r for f in fams for r in f.responsables],
         [k for f in fams for k in f.links],
         day=day,
+        degree=degree,
     )
 
 
 @st.composite
-def export_pairs(draw: st.DrawFn) -> tuple[Export, Export]:
+def exports(draw: st.DrawFn, degree: Degree = Degree.SECOND) -> Export:
+    """One school's export of a few families (SIECLE-like or, in the 1st degree, ONDE-like)."""
+    pool = draw(st.lists(families(max_children=3, max_responsables=3), min_size=0, max_size=5))
+    return export_of(pool, degree=degree)
+
+
+@st.composite
+def export_pairs(draw: st.DrawFn, degree: Degree = Degree.SECOND) -> tuple[Export, Export]:
     """Two successive exports sharing some families, B sometimes changing them."""
     pool = draw(st.lists(families(max_children=3, max_responsables=3), min_size=1, max_size=4))
     first, second = [], []
@@ -96,7 +108,7 @@ def export_pairs(draw: st.DrawFn) -> tuple[Export, Export]:
             first.append(family)
         if draw(st.booleans()):
             second.append(_mutate(draw, family) if draw(st.booleans()) else family)
-    return export_of(first), export_of(second, day=1)
+    return export_of(first, degree=degree), export_of(second, day=1, degree=degree)
 
 
 def _mutate(draw: st.DrawFn, family: Family) -> Family:

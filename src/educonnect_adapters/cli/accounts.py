@@ -40,7 +40,10 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--blocker", choices=_choices(BlockerCode), help="blocker code")
     parser.add_argument(
-        "--blocked", action="store_true", default=None, help="accounts with no open route"
+        "--blocked",
+        action="store_true",
+        default=None,
+        help="comptes à activer sans parcours ouvert / accounts to activate with no open route",
     )
     parser.add_argument("--name", help="part of the name (accents and case ignored)")
     parser.add_argument("--limit", type=int, default=50, help="page size (default 50; 0: all)")

@@ -3,13 +3,16 @@
 Reads an export through whichever source plugin recognizes it, stores
 nothing, and tells the accounts it yields, the activation routes open to each,
 the blockers with their remedies, and the problems found in the files. Human
-output (French by default) is grouped by class; ``--json`` prints one document.
-Exit 0 once the files are read, whatever their data problems; 2 when a file
-cannot be read.
+output (French by default) is grouped by class; ``--json`` prints one document,
+written as it goes (never held whole in memory). Exit 0 once the files are
+read, whatever their data problems; 2 when a file cannot be read.
 
-1st degree (ONDE): students have no account (responsables only), and since
-ONDE files carry no school year, the school year is the one ``--at`` (default:
-now) falls in, on the Paris calendar, a school year starting on 1 September.
+``check`` is the plan of :mod:`educonnect_core.checking` — the planner of
+``import`` and ``sync`` run against an empty school — so the accounts, routes
+and blockers it tells are those ``import`` stores. 1st degree (ONDE): students
+have no account (responsables only), and since ONDE files carry no school year,
+the school year is the one ``--at`` (default: now) falls in, on the Paris
+calendar, a school year starting on 1 September.
 """
 
 from __future__ import annotations
@@ -19,34 +22,31 @@ import datetime as dt
 import json
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
-from zoneinfo import ZoneInfo
+from typing import Any, Final, TextIO
 
 import attrs
 
 from educonnect_adapters.system import SystemClock
 from educonnect_core.blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
-from educonnect_core.eligibility import Child, Eligibility, EvaluationContext, evaluate
+from educonnect_core.checking import check_export
+from educonnect_core.eligibility import Child, Eligibility
 from educonnect_core.findings import Finding
 from educonnect_core.people import Degree, Eleve, Link, Responsable, School
 from educonnect_core.plugins import Plugins
 from educonnect_core.ports import ExportReader
-from educonnect_core.sources import ReadOptions
 from educonnect_core.values import BirthDate, EmailAddress, Ine, MobilePhone
 
-__all__ = ["CheckReport", "build_report", "register", "report_json", "run"]
+from .exports import ExportTime, aware, close_reader, export_time, open_export
+
+__all__ = ["CheckReport", "build_report", "register", "run", "write_json"]
 
 #: Blocker codes with nothing to fix (route not for the profile, no ATEN account):
 #: left out of the human listing and of ``summary.blocked_by``.
 UNACTIONABLE: Final = frozenset(
     code for code, info in CATALOGUE.items() if info.fix_in is FixLocation.NOWHERE
 )
-#: Source kinds whose files carry no school year: the reader takes it from
-#: ``ReadOptions.as_of``, which ``check`` sets to the day of ``--at``.
-YEARLESS_KINDS: Final = frozenset({"onde"})
-PARIS: Final = ZoneInfo("Europe/Paris")
 
 
 def register(sub: Any) -> None:
@@ -61,61 +61,33 @@ def register(sub: Any) -> None:
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language (fr)")
     parser.add_argument(
         "--at",
-        type=_aware,
+        type=aware,
         metavar="ISO-DATETIME",
         help="evaluate at this moment (default: now), e.g. 2026-01-12T15:00+01:00; "
         "for ONDE files, which carry none, it also decides the school year",
     )
+    parser.add_argument(
+        "--exported-at",
+        type=aware,
+        metavar="ISO-DATETIME",
+        help="the export time, for exports that carry none (as import and sync take it)",
+    )
     parser.set_defaults(handler=run)
-
-
-def _aware(text: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an ISO date-time, got {text!r}") from None
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"expected a time zone (e.g. +01:00 or Z), got {text!r}")
-    return moment
 
 
 def run(args: argparse.Namespace) -> int:
     at: dt.datetime = args.at or SystemClock().now()
     reader = open_export(Plugins.installed(), args.files, args.school, at)
     try:
-        report = build_report(reader, at)
+        when = export_time(reader.school, args.files, args.exported_at)
+        report = build_report(reader, at, when)
     finally:
-        _close(reader)
+        close_reader(reader)
     if args.json:
-        json.dump(report_json(report, args.lang), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_json(report, args.lang, sys.stdout)
     else:
         sys.stdout.write(render_text(report, args.lang))
     return 0
-
-
-def open_export(
-    plugins: Plugins, files: Sequence[Path], school: str | None, at: dt.datetime
-) -> ExportReader:
-    """Open ``files``; a source whose files carry no school year is opened again
-    with ``as_of`` the day of ``at``, so that ``at`` decides the school year
-    (not, say, the files' modification date).
-
-    The SIECLE reader is left with its own rule (``as_of``: who has left is
-    decided at the export date the files carry).
-    """
-    reader = plugins.open_source(files, ReadOptions(expected_uai=school))
-    if reader.kind not in YEARLESS_KINDS:
-        return reader
-    _close(reader)
-    as_of = at.astimezone(PARIS).date()
-    return plugins.open_source(files, ReadOptions(expected_uai=school, as_of=as_of))
-
-
-def _close(reader: ExportReader) -> None:
-    close = getattr(reader, "close", None)  # readers may hold temporary files
-    if callable(close):
-        close()
 
 
 # ---------------------------------------------------------------------- the report
@@ -134,6 +106,7 @@ class CheckReport:
     children: dict[str, tuple[Child, ...]]  # personne_id → their students
     eligibilities: tuple[Eligibility, ...]
     findings: tuple[Finding, ...]
+    export_time: ExportTime | None = None
 
     def legal(self, personne_id: str) -> bool:
         return any(c.link.legal for c in self.children.get(personne_id, ()))
@@ -144,42 +117,28 @@ class CheckReport:
         ]
 
 
-def build_report(reader: ExportReader, at: dt.datetime) -> CheckReport:
-    """Read every stream of ``reader`` and evaluate each account the export yields.
-
-    Accounts: every current student (2nd degree only: students have no account in
-    the 1st degree), and every person who is the legal representative of at least
-    one current student (non-legal persons get none).
-    """
-    school = reader.school
-    ctx = EvaluationContext(at=at, school_year=school.school_year, degree=school.degree)
-    eleves = {e.eleve_id: e for e in reader.eleves()}
-    responsables = list(reader.responsables())
+def build_report(
+    reader: ExportReader, at: dt.datetime, when: ExportTime | None = None
+) -> CheckReport:
+    """The export planned against an empty school (:func:`check_export`), and
+    what the printers need besides: the records and each responsable's children."""
+    result = check_export(reader, at)
+    export = result.export
     children: dict[str, list[Child]] = defaultdict(list)
-    for link in reader.links():
-        eleve = eleves.get(link.eleve_id)
-        if eleve is not None:
-            children[link.personne_id].append(Child(eleve, link))
-    eligibilities = (
-        [evaluate(e, ctx) for e in eleves.values() if e.current]
-        if school.degree is not Degree.FIRST
-        else []
-    )
-    for person in responsables:
-        mine = children.get(person.personne_id, [])
-        if any(c.link.legal and c.eleve.current for c in mine):
-            eligibilities.append(evaluate(person, ctx, children=mine))
+    for (eleve_id, personne_id), link in export.links.items():
+        children[personne_id].append(Child(export.eleves[eleve_id], link))
     files = getattr(reader, "files", ())
     return CheckReport(
-        school=school,
-        kind=reader.kind,
+        school=export.school,
+        kind=export.kind,
         files=tuple(str(f) for f in files),
         at=at,
-        eleves=tuple(eleves.values()),
-        responsables=tuple(responsables),
+        eleves=tuple(export.eleves.values()),
+        responsables=tuple(export.responsables.values()),
         children={k: tuple(v) for k, v in children.items()},
-        eligibilities=tuple(eligibilities),
-        findings=tuple(reader.findings),
+        eligibilities=tuple(result.eligibilities()),
+        findings=export.findings,
+        export_time=when,
     )
 
 
@@ -264,47 +223,72 @@ def summary(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def report_json(report: CheckReport, lang: str = "fr") -> dict[str, Any]:
-    """The JSON document of ``check --json`` (plain dicts; no domain class serializes itself)."""
+def _header(report: CheckReport) -> dict[str, Any]:
     school = report.school
+    when = report.export_time
     return {
-        "school": {
-            "uai": str(school.uai),
-            "school_year": school.school_year,
-            "exported_at": _iso(school.exported_at),
-            "kind": report.kind,
-            "degree": school.degree.value,
-            "files": list(report.files),
-        },
-        "checked_at": report.at.isoformat(),
-        "students": [
-            {
-                "eleve_id": e.eleve_id,
-                "ine": _value(e.ine),
-                "last_name": e.name.last,
-                "first_name": e.name.first,
-                "birth_date": _value(e.birth_date),
-                "division": e.division,
-                "status": e.status.value,
-            }
-            for e in report.eleves
-        ],
-        "responsables": [
-            {
-                "personne_id": p.personne_id,
-                "last_name": p.name.last,
-                "first_name": p.name.first,
-                "legal": report.legal(p.personne_id),
-                "mobile": _value(p.mobile),
-                "email": _value(p.email),
-                "students": [e.eleve_id for e in report.current_children(p.personne_id)],
-            }
-            for p in report.responsables
-        ],
-        "accounts": [_account_json(a, lang) for a in report.eligibilities],
-        "findings": [_finding_json(f) for f in report.findings],
-        "summary": summary(report),
+        "uai": str(school.uai),
+        "school_year": school.school_year,
+        "exported_at": _iso(school.exported_at),
+        "export_time": None if when is None else {"at": when.at.isoformat(), "source": when.source},
+        "kind": report.kind,
+        "degree": school.degree.value,
+        "files": list(report.files),
     }
+
+
+def _students(report: CheckReport) -> Iterator[dict[str, Any]]:
+    for e in report.eleves:
+        yield {
+            "eleve_id": e.eleve_id,
+            "ine": _value(e.ine),
+            "last_name": e.name.last,
+            "first_name": e.name.first,
+            "birth_date": _value(e.birth_date),
+            "division": e.division,
+            "status": e.status.value,
+        }
+
+
+def _responsables(report: CheckReport) -> Iterator[dict[str, Any]]:
+    for p in report.responsables:
+        yield {
+            "personne_id": p.personne_id,
+            "last_name": p.name.last,
+            "first_name": p.name.first,
+            "legal": report.legal(p.personne_id),
+            "mobile": _value(p.mobile),
+            "email": _value(p.email),
+            "students": [e.eleve_id for e in report.current_children(p.personne_id)],
+        }
+
+
+def write_json(report: CheckReport, lang: str, out: TextIO) -> None:
+    """The JSON document of ``check --json``, written item by item (an académie's
+    export never sits in memory as one document)."""
+
+    def dump(value: Any, indent: int) -> str:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        return text.replace("\n", "\n" + " " * indent)
+
+    def array(name: str, items: Iterator[Any]) -> None:
+        out.write(f'  "{name}": [')
+        first = True
+        for item in items:
+            out.write(("\n    " if first else ",\n    ") + dump(item, 4))
+            first = False
+        out.write("]," if first else "\n  ],")
+        out.write("\n")
+
+    out.write("{\n")
+    out.write(f'  "school": {dump(_header(report), 2)},\n')
+    out.write(f'  "checked_at": {json.dumps(report.at.isoformat())},\n')
+    array("students", _students(report))
+    array("responsables", _responsables(report))
+    array("accounts", (_account_json(a, lang) for a in report.eligibilities))
+    array("findings", (_finding_json(f) for f in report.findings))
+    out.write(f'  "summary": {dump(summary(report), 2)}\n')
+    out.write("}\n")
 
 
 # ---------------------------------------------------------------------- human output
@@ -314,6 +298,7 @@ _TEXT: Final = {
         "school": "Établissement {uai} — année scolaire {year}-{next} — export du {at} "
         "(source : {kind})",
         "files": "Fichiers : {files}",
+        "export_time": "Heure d'export : ",
         "first_degree": "1er degré : les élèves n'ont pas de compte EduConnect "
         "(comptes des responsables seulement)",
         "class": "Classe {name} — {count} élève(s)",
@@ -343,6 +328,7 @@ _TEXT: Final = {
     "en": {
         "school": "School {uai} — school year {year}-{next} — exported on {at} (source: {kind})",
         "files": "Files: {files}",
+        "export_time": "Export time: ",
         "first_degree": "1st degree: students have no EduConnect account "
         "(responsables' accounts only)",
         "class": "Class {name} — {count} student(s)",
@@ -435,6 +421,8 @@ def render_text(report: CheckReport, lang: str = "fr") -> str:
     ]
     if report.files:
         out.append(t["files"].format(files=", ".join(report.files)))
+    if report.export_time is not None and report.export_time.source != "export":
+        out.append(t["export_time"] + report.export_time.describe(lang))
     if school.degree is Degree.FIRST:
         out.append(t["first_degree"])
     answers = {(a.profile.value, a.siecle_id): a for a in report.eligibilities}

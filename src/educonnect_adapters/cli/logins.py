@@ -24,7 +24,7 @@ from educonnect_core.plugins import Plugins
 from educonnect_core.service import Session
 
 from .common import now, print_json, tr
-from .importcmd import Progress
+from .exports import Progress
 from .settings import Settings, add_common_options, load, open_store
 
 __all__ = ["FEED_ACTOR", "register", "run"]

@@ -17,13 +17,13 @@ import attrs
 
 from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
 from educonnect_core.people import Profile
-from educonnect_core.storage import AccountQuery, UnitOfWork
+from educonnect_core.storage import TO_ACTIVATE, AccountQuery, UnitOfWork
 from educonnect_core.values import Uai
 
 from .common import now, person_of, tr
 from .report_html import render
 from .settings import BadInput, add_common_options, load, open_store, school_of
-from .stats import TO_ACTIVATE, gather
+from .stats import gather
 
 __all__ = ["SIECLE_CODES", "ToFix", "register", "run", "to_fix"]
 
@@ -88,10 +88,9 @@ def to_fix(uow: UnitOfWork, uai: Uai) -> list[ToFix]:
     codes: dict[str, set[BlockerCode]] = {}
     for code in SIECLE_CODES:
         profile = Profile.RESPONSABLE if code in _NOT_FOR_ELEVES else None
-        for state in TO_ACTIVATE:
-            query = AccountQuery(uai=uai, state=state, blocker=code, profile=profile, limit=None)
-            for account in uow.accounts.query(query).items:
-                codes.setdefault(account.account_id, set()).add(code)
+        query = AccountQuery(uai=uai, state=TO_ACTIVATE, blocker=code, profile=profile, limit=None)
+        for account in uow.accounts.query(query).items:
+            codes.setdefault(account.account_id, set()).add(code)
     fixes: list[ToFix] = []
     for account_id, found in codes.items():
         account = uow.accounts.get(account_id)

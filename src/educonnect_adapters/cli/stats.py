@@ -21,7 +21,7 @@ from educonnect_core.observed_activity import DORMANT_AFTER, ObservedActivity, o
 from educonnect_core.people import Profile, School
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
-from educonnect_core.storage import AccountQuery, AppliedExport, Statistics, UnitOfWork
+from educonnect_core.storage import AppliedExport, Statistics, UnitOfWork
 
 from .common import label, now, print_json, print_table, state_label, to_jsonable, tr
 from .settings import Settings, add_common_options, load, open_store, school_of
@@ -29,7 +29,6 @@ from .settings import Settings, add_common_options, load, open_store, school_of
 __all__ = ["Figures", "gather", "register", "run"]
 
 #: States of an account someone still has to activate.
-TO_ACTIVATE: Final = (AccountState.NOT_ACTIVATED, AccountState.NOTIFIED)
 #: States counted as activated in the rates.
 ACTIVATED: Final = (AccountState.ACTIVATED, AccountState.PASSWORD_RESET)
 
@@ -112,23 +111,13 @@ def gather(
     for (division, state), n in stats.by_division_state.items():
         per_class.setdefault(division, {})[state] = n
     classes = tuple(ClassFigures(d, per_class[d]) for d in sorted(per_class, key=_class_key))
-    # one school: the school index narrows these counts; over every school they
-    # would scan the whole table twice, so they are left out (None)
-    blocked = (
-        sum(
-            uow.accounts.count(AccountQuery(uai=uai, state=s, blocked=True, limit=None))
-            for s in TO_ACTIVATE
-        )
-        if uai is not None
-        else None
-    )
     exports: tuple[AppliedExport, ...] = ()
     observed = None
     if school is not None:
         exports = tuple(uow.exports.effective_after(school.uai, _EPOCH))
         if at is not None:
             observed = observed_activity(uow, school.uai, at, dormant_after=dormant_after)
-    return Figures(school, stats, classes, blocked, exports, observed)
+    return Figures(school, stats, classes, stats.blocked, exports, observed)
 
 
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -41,6 +41,7 @@ from educonnect_core.storage import (
     Page,
     Statistics,
     StoredForms,
+    is_blocked,
 )
 from educonnect_core.values import Uai
 
@@ -309,7 +310,7 @@ class _Accounts:
             for division in snapshot.divisions:
                 by_division_state[division, account.state] += 1
             by_code.update(snapshot.blocker_codes)
-            blocked += snapshot.blocked
+            blocked += is_blocked(account.state, snapshot)
         return Statistics(
             total=total,
             by_profile_state=dict(by_profile_state),

@@ -27,6 +27,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 
+from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
 from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_core.accounts import Account
 from educonnect_core.audit import AuditEvent
@@ -407,15 +408,15 @@ class _Accounts:
             params,
         )
         masks = conn.execute(
-            "SELECT uai, blocker_mask, eligible_mask, count(*) FROM accounts "
-            f"WHERE {scope} AND blocker_mask IS NOT NULL GROUP BY 1, 2, 3",
+            "SELECT uai, state, blocker_mask, eligible_mask, count(*) FROM accounts "
+            f"WHERE {scope} AND blocker_mask IS NOT NULL GROUP BY 1, 2, 3, 4",
             params,
         )
         return Statistics.from_counts(
             ((p, s, n) for _, p, s, n in profile_state),
             chain(((d, s, n) for _, d, s, n in divisions), more_divisions),
             ((r, n) for _, r, n in routes),
-            ((m, e, n) for _, m, e, n in masks),
+            ((s, m, e, n) for _, s, m, e, n in masks),
         )
 
 
@@ -432,7 +433,7 @@ def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
     if query.profile is not None:
         add("profile = %s", query.profile.value)
     if query.state is not None:
-        add("state = %s", query.state.value)
+        add(state_clause(query.state))
     if query.activated_by is not None:
         add("route = %s", query.activated_by.value)
     if query.division is not None:
@@ -447,7 +448,7 @@ def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
     if query.blocker is not None:
         add("(blocker_mask & %s) <> 0", CODE_BITS[query.blocker])
     if query.blocked is not None:
-        add("eligible_mask " + ("= 0" if query.blocked else "<> 0"))
+        add(BLOCKED_SQL if query.blocked else NOT_BLOCKED_SQL)
     if (fragment := query.name_fragment) is not None:
         add("strpos(name_key, %s) > 0", fragment)
     return " AND ".join(clauses), tuple(params)

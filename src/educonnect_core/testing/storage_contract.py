@@ -55,6 +55,7 @@ from educonnect_core.routes import Route
 from educonnect_core.serialization import dumps, loads
 from educonnect_core.states import AccountState
 from educonnect_core.storage import (
+    TO_ACTIVATE,
     AccountQuery,
     AccountStatus,
     DuplicateAccount,
@@ -64,6 +65,7 @@ from educonnect_core.storage import (
     Store,
     StoredForms,
     UnitOfWork,
+    is_blocked,
     search_key,
 )
 from educonnect_core.values import (
@@ -271,7 +273,7 @@ def reference_statistics(
         for division in snapshot.divisions:
             by_ds[division, account.state] += 1
         by_code.update(snapshot.blocker_codes)
-        blocked += snapshot.blocked
+        blocked += is_blocked(account.state, snapshot)
     return Statistics(
         len(accounts), dict(by_ps), dict(by_ds), dict(by_route), dict(by_code), blocked
     )
@@ -689,6 +691,9 @@ class StorageContract:
         AccountQuery(blocker=BlockerCode.NO_ATEN_ACCOUNT, uai=OTHER_UAI),
         AccountQuery(blocked=True),
         AccountQuery(blocked=False),
+        AccountQuery(blocked=True, profile=Profile.RESPONSABLE),
+        AccountQuery(state=[AccountState.NOT_ACTIVATED, AccountState.NOTIFIED]),
+        AccountQuery(state=TO_ACTIVATE, blocker=BlockerCode.MISSING_MOBILE),
         AccountQuery(name="zoe"),
         AccountQuery(name="  Dupr "),
         AccountQuery(name="ndiaye"),
