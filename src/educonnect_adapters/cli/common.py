@@ -71,11 +71,7 @@ def state_label(settings: Settings, state: AccountState) -> str:
 
 
 def evaluation_context(school: School, settings: Settings) -> EvaluationContext:
-    return EvaluationContext(
-        at=now(),
-        schedule=RefreshSchedule(timezone=settings.timezone),
-        school_year=school.school_year,
-    )
+    return EvaluationContext.for_school(school, now(), RefreshSchedule(timezone=settings.timezone))
 
 
 @attrs.frozen
