@@ -36,6 +36,6 @@ def test_a_password_reset_account_is_not_blocked() -> None:
 def test_the_query_accepts_several_states() -> None:
     query = AccountQuery(state=[AccountState.NOTIFIED, AccountState.NOT_ACTIVATED])
     assert query.state == TO_ACTIVATE
-    assert AccountQuery(state=AccountState.NOTIFIED).state == {AccountState.NOTIFIED}
+    assert AccountQuery(state=AccountState.NOTIFIED).state == frozenset({AccountState.NOTIFIED})
     with pytest.raises(ValueError, match=r"AccountQuery\.state"):
         AccountQuery(state=[])
