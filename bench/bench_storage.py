@@ -31,16 +31,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from educonnect_core.accounts import Account, ProvisionalCredential
-from educonnect_core.blockers import BlockerCode
-from educonnect_core.people import Profile
-from educonnect_core.routes import Route
-from educonnect_core.serialization import (
+from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
     SNAPSHOT_COLUMNS,
     account_row,
     snapshot_row,
 )
+from educonnect_core.accounts import Account, ProvisionalCredential
+from educonnect_core.blockers import BlockerCode
+from educonnect_core.people import Profile
+from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
 from educonnect_core.storage import AccountQuery, EligibilitySnapshot, Store
 from educonnect_core.values import UAI_CHECK_LETTERS, Uai

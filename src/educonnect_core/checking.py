@@ -56,5 +56,5 @@ def check_export(
     if not isinstance(export, Export):
         export = Export.read(export)
     ctx = EvaluationContext.for_school(export.school, at, schedule)
-    plan = _plan(export.school.uai, export, _Stored.empty(), ctx)
+    plan = _plan(export.school.uai, export, _Stored.empty(), ctx, keep_eligibilities=True)
     return CheckResult(export, at, plan.eligibilities, tuple(plan.not_opened))

@@ -26,7 +26,6 @@ See ``docs/storage.md``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar, runtime_checkable
@@ -93,10 +92,19 @@ def search_key(name: PersonName) -> str:
     return fold(f"{name.last} {name.first}".strip())
 
 
+#: one shared object per distinct set of codes (an académie's snapshots hold a
+#: few hundred distinct sets, not one set per route and account)
+_CODE_SETS: dict[frozenset[BlockerCode], frozenset[BlockerCode]] = {}
+
+
+def _shared(codes: frozenset[BlockerCode]) -> frozenset[BlockerCode]:
+    return _CODE_SETS.setdefault(codes, codes)
+
+
 def _routes_map(
     value: Mapping[Route, Iterable[BlockerCode]],
 ) -> Mapping[Route, frozenset[BlockerCode]]:
-    return {route: frozenset(value.get(route, ())) for route in Route}
+    return {route: _shared(frozenset(value.get(route, ()))) for route in Route}
 
 
 def _divisions(value: Iterable[str]) -> tuple[str, ...]:
@@ -149,33 +157,6 @@ class EligibilitySnapshot:
     def blocked(self) -> bool:
         """No route is open."""
         return not self.eligible_routes
-
-    # Bit masks: how SQL backends store routes and codes (bit i = i-th enum member).
-    @property
-    def eligible_mask(self) -> int:
-        return routes_mask(self.eligible_routes)
-
-    @property
-    def blocker_mask(self) -> int:
-        return codes_mask(self.blocker_codes)
-
-
-ROUTE_BITS: Mapping[Route, int] = {r: 1 << i for i, r in enumerate(Route)}
-CODE_BITS: Mapping[BlockerCode, int] = {c: 1 << i for i, c in enumerate(BlockerCode)}
-
-
-def routes_mask(routes: Iterable[Route]) -> int:
-    mask = 0
-    for route in routes:
-        mask |= ROUTE_BITS[route]
-    return mask
-
-
-def codes_mask(codes: Iterable[BlockerCode]) -> int:
-    mask = 0
-    for code in codes:
-        mask |= CODE_BITS[code]
-    return mask
 
 
 #: The states of an account still to activate.
@@ -309,45 +290,6 @@ class Statistics:
     by_route: Mapping[Route, int]
     blocked_by_code: Mapping[BlockerCode, int]
     blocked: int
-
-    @classmethod
-    def from_counts(
-        cls,
-        profile_state: Iterable[tuple[str, str, int]],
-        division_state: Iterable[tuple[str, str, int]],
-        routes: Iterable[tuple[str, int]],
-        masks: Iterable[tuple[str, int, int, int]],
-    ) -> Statistics:
-        """Add up the grouped counts a SQL backend reads (values as stored).
-
-        ``profile_state``: (profile, state, n); ``division_state``: (division, state,
-        n), a class may come several times; ``routes``: (activation route, n);
-        ``masks``: (state, blocker mask, eligible mask, n) of the accounts with a snapshot.
-        """
-        by_ps: Counter[tuple[Profile, AccountState]] = Counter()
-        for profile, state, n in profile_state:
-            by_ps[Profile(profile), AccountState(state)] += n
-        by_ds: Counter[tuple[str, AccountState]] = Counter()
-        for division, state, n in division_state:
-            by_ds[division, AccountState(state)] += n
-        by_route: Counter[Route] = Counter()
-        for route, n in routes:
-            by_route[Route(route)] += n
-        by_code: Counter[BlockerCode] = Counter()
-        blocked = 0
-        for state, mask, eligible, n in masks:
-            for code, bit in CODE_BITS.items():
-                if mask & bit:
-                    by_code[code] += n
-            blocked += n if eligible == 0 and AccountState(state) in TO_ACTIVATE else 0
-        return cls(
-            total=sum(by_ps.values()),
-            by_profile_state=dict(by_ps),
-            by_division_state=dict(by_ds),
-            by_route=dict(by_route),
-            blocked_by_code=dict(by_code),
-            blocked=blocked,
-        )
 
     def activation_rate(self, division: str) -> float | None:
         """Share of the class's accounts that are activated (or password reset)."""

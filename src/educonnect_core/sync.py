@@ -229,7 +229,7 @@ class _Plan:
     link_changes: list[LinkChange] = attrs.Factory(list)
     account_changes: list[AccountChange] = attrs.Factory(list)
     not_opened: list[tuple[Profile, str]] = attrs.Factory(list)
-    #: the eligibility of every live account touched, by account id
+    #: the eligibility of every live account touched, by account id (``check``)
     eligibilities: dict[str, Eligibility] = attrs.Factory(dict)
 
 
@@ -405,7 +405,7 @@ def synchronise(
         if options.dry_run or changeset.noop:
             return changeset
         _check_deactivations(uai, stored, changeset, options)
-        _write(uow, uai, school, plan)
+        _write(uow, uai, school, plan, fresh=stored.school is None)
         uow.exports.append(
             AppliedExport(
                 uai=uai,
@@ -447,7 +447,8 @@ def _check_deactivations(
     raise TooManyDeactivations(uai, deactivated, live, share)
 
 
-def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan) -> None:
+def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan, *, fresh: bool) -> None:
+    """Write the plan; ``fresh``: the store did not hold the school."""
     people = uow.people
     people.upsert_school(school)
     if plan.eleves:
@@ -462,7 +463,9 @@ def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan) -> None:
         uow.accounts.add_many(plan.new_accounts)
     for account in plan.changed_accounts:
         uow.accounts.update(account)
-    if plan.snapshots:
+    if plan.snapshots and fresh:
+        uow.eligibility.put_many(plan.snapshots)  # a new school: nothing to compare with
+    elif plan.snapshots:
         stored = uow.eligibility.get_many(s.account_id for s in plan.snapshots)
         changed = [s for s in plan.snapshots if stored.get(s.account_id) != s]
         if changed:
@@ -549,11 +552,29 @@ class _Side:
         return evaluate(person, ctx, account=account, children=children), children
 
 
+_ROUTE_SETS: dict[tuple[Route, ...], frozenset[Route]] = {}
+
+
 def _eligible(answer: tuple[Eligibility, list[Child]] | None) -> frozenset[Route]:
-    return frozenset(answer[0].eligible_routes) if answer is not None else frozenset()
+    """The open routes, one shared set per distinct combination."""
+    routes = answer[0].eligible_routes if answer is not None else ()
+    found = _ROUTE_SETS.get(routes)
+    if found is None:
+        found = _ROUTE_SETS[routes] = frozenset(routes)
+    return found
 
 
-def _plan(uai: Uai, export: Export, stored: _Stored, ctx: EvaluationContext) -> _Plan:
+def _plan(
+    uai: Uai,
+    export: Export,
+    stored: _Stored,
+    ctx: EvaluationContext,
+    *,
+    keep_eligibilities: bool = False,
+) -> _Plan:
+    """The plan of ``export`` against ``stored``; ``keep_eligibilities``: keep each
+    live account's eligibility (what ``check`` prints; the sync needs only the
+    snapshots)."""
     plan = _Plan()
     causes: dict[tuple[Profile, str], list[str]] = defaultdict(list)
     # children: the stored ones by eleve_id (as the store lists links), the export's in its order
@@ -587,7 +608,9 @@ def _plan(uai: Uai, export: Export, stored: _Stored, ctx: EvaluationContext) -> 
         new_a, kind, reason = decisions.get(account_id, (old_a, None, None))
         if new_a is None:
             continue
-        before = frozenset() if old_a is None else _eligible(old.evaluate(profile, sid, old_a, ctx))
+        before = (
+            _eligible(None) if old_a is None else _eligible(old.evaluate(profile, sid, old_a, ctx))
+        )
         answer = new.evaluate(profile, sid, new_a, ctx)
         after = _eligible(answer)
         why = list(causes.get((profile, sid), ()))
@@ -606,15 +629,16 @@ def _plan(uai: Uai, export: Export, stored: _Stored, ctx: EvaluationContext) -> 
                     after=new_a.state,
                     reason=reason,
                     causes=tuple(dict.fromkeys(c for c in why if c)),
-                    opened=after - before,
-                    closed=before - after,
+                    opened=after - before if before else after,
+                    closed=before - after if before else before,
                 )
             )
         if answer is not None:
             person = new.person(profile, sid)
             assert person is not None
             plan.snapshots.append(snapshot_for(account_id, person, answer[0], answer[1], ctx.at))
-            plan.eligibilities[account_id] = answer[0]
+            if keep_eligibilities:
+                plan.eligibilities[account_id] = answer[0]
         if kind in _WRITTEN:
             plan.journal.accounts[account_id] = old_a
             (plan.new_accounts if old_a is None else plan.changed_accounts).append(new_a)
@@ -648,7 +672,8 @@ def _plan_records(
             continue
         plan.eleves.append(eleve)
         plan.journal.eleves[eid] = old_e
-        fields = field_changes(old_e, eleve)
+        # a new record is its own detail: no field-by-field change kept for it
+        fields = field_changes(old_e, eleve) if old_e is not None else ()
         plan.records.append(RecordChange(Profile.ELEVE, eid, old_e is None, fields))
         touched.add((Profile.ELEVE, eid))
         if old_e is not None:
@@ -663,7 +688,7 @@ def _plan_records(
             continue
         plan.responsables.append(responsable)
         plan.journal.responsables[pid] = old_r
-        fields = field_changes(old_r, responsable)
+        fields = field_changes(old_r, responsable) if old_r is not None else ()
         plan.records.append(RecordChange(Profile.RESPONSABLE, pid, old_r is None, fields))
         touched.add((Profile.RESPONSABLE, pid))
         if old_r is not None:

@@ -147,6 +147,12 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX sign_ins_by_school ON sign_ins (uai, account_id);
     CREATE INDEX eleves_by_ine ON eleves (((data::jsonb) ->> 'ine'));
     """,
+    # statistics count blocked accounts by state too: the masks index covers it
+    """
+    DROP INDEX accounts_by_masks;
+    CREATE INDEX accounts_by_masks ON accounts (uai, blocker_mask, eligible_mask, state)
+        WHERE blocker_mask IS NOT NULL;
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -28,14 +28,8 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 
 from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
-from educonnect_adapters.sql.sign_ins import SqlSignIns
-from educonnect_core.accounts import Account
-from educonnect_core.audit import AuditEvent
-from educonnect_core.deliveries import DeliveryRecord
-from educonnect_core.eligibility import Child
-from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
-from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
-from educonnect_core.serialization import (
+from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
+from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
     AUDIT_COLUMNS,
     DELIVERY_COLUMNS,
@@ -47,15 +41,20 @@ from educonnect_core.serialization import (
     audit_row,
     delivery_from_row,
     delivery_row,
-    dumps,
-    loads,
     snapshot_from_row,
     snapshot_row,
 )
+from educonnect_adapters.sql.sign_ins import SqlSignIns
+from educonnect_adapters.sql.statistics import statistics_from_counts
+from educonnect_core.accounts import Account
+from educonnect_core.audit import AuditEvent
+from educonnect_core.deliveries import DeliveryRecord
+from educonnect_core.eligibility import Child
+from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
+from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
+from educonnect_core.serialization import dumps, loads
 from educonnect_core.states import AccountState
 from educonnect_core.storage import (
-    CODE_BITS,
-    ROUTE_BITS,
     AccountQuery,
     AccountStatus,
     AppliedExport,
@@ -408,15 +407,15 @@ class _Accounts:
             params,
         )
         masks = conn.execute(
-            "SELECT uai, state, blocker_mask, eligible_mask, count(*) FROM accounts "
+            "SELECT uai, blocker_mask, eligible_mask, state, count(*) FROM accounts "
             f"WHERE {scope} AND blocker_mask IS NOT NULL GROUP BY 1, 2, 3, 4",
             params,
         )
-        return Statistics.from_counts(
+        return statistics_from_counts(
             ((p, s, n) for _, p, s, n in profile_state),
             chain(((d, s, n) for _, d, s, n in divisions), more_divisions),
             ((r, n) for _, r, n in routes),
-            ((s, m, e, n) for _, s, m, e, n in masks),
+            ((s, m, e, n) for _, m, e, s, n in masks),
         )
 
 

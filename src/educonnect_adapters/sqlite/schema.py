@@ -144,6 +144,12 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX eleves_by_ine ON eleves (json_extract(data, '$.ine')) "
         "WHERE json_type(data, '$.ine') = 'text'",
     ),
+    (
+        # statistics count blocked accounts by state too: the masks index covers it
+        "DROP INDEX accounts_by_masks",
+        "CREATE INDEX accounts_by_masks ON accounts (uai, blocker_mask, eligible_mask, state) "
+        "WHERE blocker_mask IS NOT NULL",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
