@@ -13,7 +13,6 @@ NOTHING``) so that a refused write leaves the unit of work usable.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,27 +27,19 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 
 from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
+from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
-    AUDIT_COLUMNS,
-    DELIVERY_COLUMNS,
     SNAPSHOT_COLUMNS,
     account_from_row,
     account_row,
-    at_key,
-    audit_from_row,
-    audit_row,
-    delivery_from_row,
-    delivery_row,
     snapshot_from_row,
     snapshot_row,
 )
 from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_adapters.sql.statistics import statistics_from_counts
 from educonnect_core.accounts import Account
-from educonnect_core.audit import AuditEvent
-from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
 from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
@@ -57,7 +48,6 @@ from educonnect_core.states import AccountState
 from educonnect_core.storage import (
     AccountQuery,
     AccountStatus,
-    AppliedExport,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
@@ -67,6 +57,7 @@ from educonnect_core.storage import (
 )
 from educonnect_core.values import Uai
 
+from .dialect import POSTGRES
 from .schema import migrate
 
 __all__ = ["PostgresStore", "PostgresUnitOfWork", "split_url"]
@@ -195,9 +186,9 @@ class PostgresUnitOfWork:
         self.accounts = _Accounts(self)
         self.people = _People(self)
         self.eligibility = _Eligibility(self)
-        self.audit = _Audit(self)
-        self.deliveries = _Deliveries(self)
-        self.exports = _Exports(self)
+        self.audit = SqlAudit(lambda: self.conn, lambda: self.conn, POSTGRES)
+        self.deliveries = SqlDeliveries(lambda: self.conn, lambda: self.conn, POSTGRES)
+        self.exports = SqlExports(lambda: self.conn, lambda: self.conn, POSTGRES)
         self.sign_ins = SqlSignIns(lambda: self.conn, lambda: self.conn, "%s")
 
     @property
@@ -701,145 +692,3 @@ class _Eligibility:
             if snapshot is not None:
                 found[account_id] = snapshot
         return found
-
-
-_AUDIT_SELECT: Final = ", ".join(
-    "coalesce(event_id, seq::text)" if c == "event_id" else c for c in AUDIT_COLUMNS
-)
-_AUDIT_INSERT: Final = (
-    f"INSERT INTO audit ({', '.join(AUDIT_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(AUDIT_COLUMNS))}) RETURNING seq"
-)
-
-
-class _Audit:
-    def __init__(self, uow: PostgresUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, event: AuditEvent) -> AuditEvent:
-        row = self._uow.conn.execute(_AUDIT_INSERT, audit_row(event)).fetchone()
-        if event.event_id is None and row is not None:
-            event = attrs.evolve(event, event_id=str(row[0]))
-        return event
-
-    def _by(self, column: str, value: str, limit: int | None) -> list[AuditEvent]:
-        rows = self._uow.conn.execute(
-            f"SELECT {_AUDIT_SELECT} FROM audit WHERE {column} = %s "
-            "ORDER BY at_key DESC, seq DESC LIMIT %s",
-            (value, limit),
-        ).fetchall()
-        return [audit_from_row(r) for r in reversed(rows)]
-
-    def by_account(self, account_id: str, *, limit: int | None = None) -> list[AuditEvent]:
-        return self._by("account_id", account_id, limit)
-
-    def by_actor(self, actor_id: str, *, limit: int | None = None) -> list[AuditEvent]:
-        return self._by("actor_id", actor_id, limit)
-
-
-_DELIVERY_SELECT: Final = ", ".join(DELIVERY_COLUMNS)
-_COPY_DELIVERIES: Final = f"COPY deliveries ({_DELIVERY_SELECT}) FROM STDIN"
-
-
-class _Deliveries:
-    def __init__(self, uow: PostgresUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, record: DeliveryRecord) -> None:
-        self.append_many([record])
-
-    def append_many(self, records: Iterable[DeliveryRecord]) -> int:
-        count = 0
-        with self._uow.conn.cursor() as cursor, cursor.copy(_COPY_DELIVERIES) as copy:
-            for record in records:
-                copy.write_row(delivery_row(record))
-                count += 1
-        return count
-
-    def by_account(self, account_id: str) -> list[DeliveryRecord]:
-        rows = self._uow.conn.execute(
-            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = %s ORDER BY at_key, seq",
-            (account_id,),
-        )
-        return [delivery_from_row(r) for r in rows]
-
-    def latest(self, account_id: str) -> DeliveryRecord | None:
-        row = self._uow.conn.execute(
-            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = %s "
-            "ORDER BY at_key DESC, seq DESC LIMIT 1",
-            (account_id,),
-        ).fetchone()
-        return None if row is None else delivery_from_row(row)
-
-    def latest_per_account(self, account_ids: Iterable[str]) -> dict[str, DeliveryRecord]:
-        rows = self._uow.conn.execute(
-            f"SELECT DISTINCT ON (account_id) {_DELIVERY_SELECT} FROM deliveries "
-            "WHERE account_id = ANY(%s) ORDER BY account_id, at_key DESC, seq DESC",
-            (sorted(set(account_ids)),),
-        )
-        return {row[0]: delivery_from_row(row) for row in rows}
-
-
-_EXPORT_COLUMNS: Final = (
-    "uai, exported_at, applied_at, effective_from, effective_key, forced, summary, journal"
-)
-
-
-def _export_row(r: AppliedExport) -> tuple[object, ...]:
-    return (
-        r.uai.value,
-        r.exported_at.isoformat(),
-        r.applied_at.isoformat(),
-        r.effective_from.isoformat(),
-        at_key(r.effective_from),
-        int(r.forced),
-        r.summary,
-        r.journal,
-    )
-
-
-def _export_from_row(row: Sequence[Any]) -> AppliedExport:
-    seq, uai, exported_at, applied_at, effective_from, forced, summary, journal = row
-    return AppliedExport(
-        uai=Uai(uai),
-        exported_at=dt.datetime.fromisoformat(exported_at),
-        applied_at=dt.datetime.fromisoformat(applied_at),
-        effective_from=dt.datetime.fromisoformat(effective_from),
-        forced=bool(forced),
-        summary=summary,
-        journal=journal,
-        seq=int(seq),
-    )
-
-
-_EXPORT_SELECT: Final = (
-    "SELECT seq, uai, exported_at, applied_at, effective_from, forced, summary, journal "
-    "FROM applied_exports"
-)
-
-
-class _Exports:
-    def __init__(self, uow: PostgresUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, record: AppliedExport) -> AppliedExport:
-        row = self._uow.conn.execute(
-            f"INSERT INTO applied_exports ({_EXPORT_COLUMNS}) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
-            _export_row(record),
-        ).fetchone()
-        assert row is not None
-        return attrs.evolve(record, seq=int(row[0]))
-
-    def latest(self, uai: Uai) -> AppliedExport | None:
-        row = self._uow.conn.execute(
-            f"{_EXPORT_SELECT} WHERE uai = %s ORDER BY seq DESC LIMIT 1", (uai.value,)
-        ).fetchone()
-        return None if row is None else _export_from_row(row)
-
-    def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
-        rows = self._uow.conn.execute(
-            f"{_EXPORT_SELECT} WHERE uai = %s AND effective_key > %s ORDER BY seq",
-            (uai.value, at_key(at)),
-        )
-        return [_export_from_row(r) for r in rows]

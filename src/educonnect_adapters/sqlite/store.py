@@ -8,7 +8,6 @@ connections are kept in a small pool.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,27 +20,19 @@ from urllib.parse import unquote, urlsplit
 import attrs
 
 from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
+from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
-    AUDIT_COLUMNS,
-    DELIVERY_COLUMNS,
     SNAPSHOT_COLUMNS,
     account_from_row,
     account_row,
-    at_key,
-    audit_from_row,
-    audit_row,
-    delivery_from_row,
-    delivery_row,
     snapshot_from_row,
     snapshot_row,
 )
 from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_adapters.sql.statistics import statistics_from_counts
 from educonnect_core.accounts import Account
-from educonnect_core.audit import AuditEvent
-from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
 from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
@@ -50,7 +41,6 @@ from educonnect_core.states import AccountState
 from educonnect_core.storage import (
     AccountQuery,
     AccountStatus,
-    AppliedExport,
     DuplicateAccount,
     EligibilitySnapshot,
     IdentifierTaken,
@@ -60,6 +50,7 @@ from educonnect_core.storage import (
 )
 from educonnect_core.values import Uai
 
+from .dialect import SQLITE
 from .schema import migrate
 
 __all__ = ["SqliteStore", "SqliteUnitOfWork"]
@@ -179,9 +170,9 @@ class SqliteUnitOfWork:
         self.accounts = _Accounts(self)
         self.people = _People(self)
         self.eligibility = _Eligibility(self)
-        self.audit = _Audit(self)
-        self.deliveries = _Deliveries(self)
-        self.exports = _Exports(self)
+        self.audit = SqlAudit(lambda: self.conn, self.write, SQLITE)
+        self.deliveries = SqlDeliveries(lambda: self.conn, self.write, SQLITE)
+        self.exports = SqlExports(lambda: self.conn, self.write, SQLITE)
         self.sign_ins = SqlSignIns(lambda: self.conn, self.write, "?")
 
     @property
@@ -699,156 +690,3 @@ class _Eligibility:
                 if snapshot is not None:
                     found[account_id] = snapshot
         return found
-
-
-_AUDIT_SELECT: Final = ", ".join(AUDIT_COLUMNS)
-
-
-class _Audit:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, event: AuditEvent) -> AuditEvent:
-        conn = self._uow.write()
-        if event.event_id is None:
-            (seq,) = conn.execute(
-                "SELECT coalesce(max(seq), 0) + 1 FROM audit"
-            ).fetchone()  # inside the write transaction: no one else appends meanwhile
-            seq = max(seq, _next_autoincrement(conn, "audit"))
-            event = attrs.evolve(event, event_id=str(seq))
-        row = audit_row(event)
-        conn.execute(
-            f"INSERT INTO audit ({_AUDIT_SELECT}) VALUES ({', '.join('?' * len(row))})", row
-        )
-        return event
-
-    def _by(self, column: str, value: str, limit: int | None) -> list[AuditEvent]:
-        sql = f"SELECT {_AUDIT_SELECT} FROM audit WHERE {column} = ? ORDER BY at_key DESC, seq DESC"
-        params: tuple[object, ...] = (value,)
-        if limit is not None:
-            sql += " LIMIT ?"
-            params += (limit,)
-        rows = self._uow.conn.execute(sql, params).fetchall()
-        return [audit_from_row(r) for r in reversed(rows)]
-
-    def by_account(self, account_id: str, *, limit: int | None = None) -> list[AuditEvent]:
-        return self._by("account_id", account_id, limit)
-
-    def by_actor(self, actor_id: str, *, limit: int | None = None) -> list[AuditEvent]:
-        return self._by("actor_id", actor_id, limit)
-
-
-def _next_autoincrement(conn: sqlite3.Connection, table: str) -> int:
-    found = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
-    return 1 if found is None else int(found[0]) + 1
-
-
-_DELIVERY_SELECT: Final = ", ".join(DELIVERY_COLUMNS)
-_INSERT_DELIVERY: Final = (
-    f"INSERT INTO deliveries ({_DELIVERY_SELECT}) VALUES ({', '.join('?' * len(DELIVERY_COLUMNS))})"
-)
-
-
-class _Deliveries:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, record: DeliveryRecord) -> None:
-        self._uow.write().execute(_INSERT_DELIVERY, delivery_row(record))
-
-    def append_many(self, records: Iterable[DeliveryRecord]) -> int:
-        count = 0
-        for chunk in _chunks(records, BATCH):
-            self._uow.write().executemany(_INSERT_DELIVERY, [delivery_row(r) for r in chunk])
-            count += len(chunk)
-        return count
-
-    def by_account(self, account_id: str) -> list[DeliveryRecord]:
-        rows = self._uow.conn.execute(
-            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = ? ORDER BY at_key, seq",
-            (account_id,),
-        )
-        return [delivery_from_row(r) for r in rows]
-
-    def latest(self, account_id: str) -> DeliveryRecord | None:
-        row = self._uow.conn.execute(
-            f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id = ? "
-            "ORDER BY at_key DESC, seq DESC LIMIT 1",
-            (account_id,),
-        ).fetchone()
-        return None if row is None else delivery_from_row(row)
-
-    def latest_per_account(self, account_ids: Iterable[str]) -> dict[str, DeliveryRecord]:
-        latest: dict[str, DeliveryRecord] = {}
-        for chunk in _chunks(set(account_ids), _IN_BATCH):
-            rows = self._uow.conn.execute(
-                f"SELECT {_DELIVERY_SELECT} FROM deliveries WHERE account_id IN "
-                f"({', '.join('?' * len(chunk))}) ORDER BY at_key, seq",
-                chunk,
-            )
-            for row in rows:
-                latest[row[0]] = delivery_from_row(row)
-        return latest
-
-
-_EXPORT_COLUMNS: Final = (
-    "uai, exported_at, applied_at, effective_from, effective_key, forced, summary, journal"
-)
-
-
-def _export_row(r: AppliedExport) -> tuple[object, ...]:
-    return (
-        r.uai.value,
-        r.exported_at.isoformat(),
-        r.applied_at.isoformat(),
-        r.effective_from.isoformat(),
-        at_key(r.effective_from),
-        int(r.forced),
-        r.summary,
-        r.journal,
-    )
-
-
-def _export_from_row(row: Sequence[Any]) -> AppliedExport:
-    seq, uai, exported_at, applied_at, effective_from, forced, summary, journal = row
-    return AppliedExport(
-        uai=Uai(uai),
-        exported_at=dt.datetime.fromisoformat(exported_at),
-        applied_at=dt.datetime.fromisoformat(applied_at),
-        effective_from=dt.datetime.fromisoformat(effective_from),
-        forced=bool(forced),
-        summary=summary,
-        journal=journal,
-        seq=int(seq),
-    )
-
-
-_EXPORT_SELECT: Final = (
-    "SELECT seq, uai, exported_at, applied_at, effective_from, forced, summary, journal "
-    "FROM applied_exports"
-)
-
-
-class _Exports:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def append(self, record: AppliedExport) -> AppliedExport:
-        cursor = self._uow.write().execute(
-            f"INSERT INTO applied_exports ({_EXPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            _export_row(record),
-        )
-        return attrs.evolve(record, seq=cursor.lastrowid)
-
-    def latest(self, uai: Uai) -> AppliedExport | None:
-        row = self._uow.conn.execute(
-            f"{_EXPORT_SELECT} WHERE uai = ? ORDER BY seq DESC LIMIT 1", (uai.value,)
-        ).fetchone()
-        return None if row is None else _export_from_row(row)
-
-    def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
-        rows = self._uow.conn.execute(
-            f"{_EXPORT_SELECT} WHERE uai = ? AND effective_key > ? ORDER BY seq",
-            (uai.value, at_key(at)),
-        )
-        return [_export_from_row(r) for r in rows]

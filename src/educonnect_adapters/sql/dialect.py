@@ -1,0 +1,56 @@
+"""What differs between the SQL stores, and nothing else (the model: SQLAlchemy's
+one compiler with dialects that override only what differs).
+
+The repositories of :mod:`educonnect_adapters.sql` are written once against a
+:class:`Dialect`; ``sqlite`` and ``postgres`` each give theirs, beside their
+connection, transactions, schema and migrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol
+
+__all__ = ["Connect", "Dialect", "Row"]
+
+Row = tuple[Any, ...]
+#: returns the DB-API connection to use now (one to read; one inside the write
+#: transaction)
+Connect = Callable[[], Any]
+
+
+class Dialect(Protocol):
+    """The points where SQLite and PostgreSQL differ."""
+
+    #: the parameter placeholder: ``?`` or ``%s``
+    placeholder: str
+
+    def no_limit(self) -> object:
+        """What ``LIMIT`` takes for "no limit" (``-1`` / ``NULL``)."""
+        ...
+
+    def in_chunks(
+        self, column: str, values: Sequence[object]
+    ) -> Iterator[tuple[str, Sequence[object]]]:
+        """``column`` among ``values``, as (condition, parameters) pieces: ``IN (…)`` in
+        chunks, or one ``= ANY(%s)``."""
+        ...
+
+    def insert_returning_seq(self, conn: Any, sql: str, row: Row) -> int:
+        """Run ``sql`` (an ``INSERT`` of one row) and return the new row's ``seq``."""
+        ...
+
+    def bulk_insert(
+        self, conn: Any, table: str, columns: Sequence[str], rows: Iterable[Row]
+    ) -> int:
+        """Insert ``rows`` (executemany in batches, or ``COPY``); returns the count."""
+        ...
+
+    def new_audit_id(self, conn: Any) -> str | None:
+        """The id of an audit event about to be appended without one, or ``None``
+        when the table derives it from ``seq`` on reading."""
+        ...
+
+    def audit_id_column(self) -> str:
+        """The expression read as ``event_id``."""
+        ...

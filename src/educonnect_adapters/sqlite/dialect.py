@@ -1,0 +1,59 @@
+"""What SQLite does its own way (see :class:`educonnect_adapters.sql.dialect.Dialect`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Final
+
+from educonnect_adapters.sql.dialect import Row
+
+__all__ = ["SQLITE"]
+
+#: rows per executemany, and values per ``IN (…)``
+BATCH: Final = 5000
+IN_BATCH: Final = 500
+
+
+class SqliteDialect:
+    placeholder = "?"
+
+    def no_limit(self) -> object:
+        return -1
+
+    def in_chunks(
+        self, column: str, values: Sequence[object]
+    ) -> Iterator[tuple[str, Sequence[object]]]:
+        for start in range(0, len(values), IN_BATCH):
+            chunk = values[start : start + IN_BATCH]
+            yield f"{column} IN ({', '.join('?' * len(chunk))})", chunk
+
+    def insert_returning_seq(self, conn: sqlite3.Connection, sql: str, row: Row) -> int:
+        cursor = conn.execute(sql, row)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def bulk_insert(
+        self, conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Iterable[Row]
+    ) -> int:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        count = 0
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, BATCH)):
+            conn.executemany(sql, chunk)
+            count += len(chunk)
+        return count
+
+    def new_audit_id(self, conn: sqlite3.Connection) -> str | None:
+        # inside the write transaction: no one else appends meanwhile
+        (seq,) = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM audit").fetchone()
+        found = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+        following = 1 if found is None else int(found[0]) + 1
+        return str(max(int(seq), following))
+
+    def audit_id_column(self) -> str:
+        return "event_id"
+
+
+SQLITE: Final = SqliteDialect()
