@@ -8,6 +8,7 @@ from typing import Any, Final
 import psycopg
 
 from educonnect_adapters.sql.dialect import Row
+from educonnect_adapters.sql.rows import SNAPSHOT_COLUMNS
 
 __all__ = ["POSTGRES"]
 
@@ -49,6 +50,24 @@ class PostgresDialect:
 
     def audit_id_column(self) -> str:
         return "coalesce(event_id, seq::text)"
+
+    def update_snapshots(self, conn: Connection, rows: Sequence[Row]) -> int:
+        conn.execute(
+            'CREATE TEMP TABLE IF NOT EXISTS snapshot_load (account_id text COLLATE "C", '
+            "eligible_mask bigint, blocker_mask bigint, routes text, division text, "
+            "more_divisions text, name_key text, snapshot_at text) ON COMMIT DELETE ROWS"
+        )
+        columns = ", ".join(SNAPSHOT_COLUMNS)
+        with conn.cursor() as cursor:
+            with cursor.copy(f"COPY snapshot_load (account_id, {columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            updated = cursor.execute(
+                f"UPDATE accounts a SET ({columns}) = (s.{', s.'.join(SNAPSHOT_COLUMNS)}) "
+                "FROM snapshot_load s WHERE a.account_id = s.account_id"
+            ).rowcount
+            cursor.execute("DELETE FROM snapshot_load")
+        return updated
 
 
 POSTGRES: Final = PostgresDialect()

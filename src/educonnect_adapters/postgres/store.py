@@ -27,15 +27,13 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 
 from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
+from educonnect_adapters.sql.eligibility import SqlEligibility
 from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
-    SNAPSHOT_COLUMNS,
     account_from_row,
     account_row,
-    snapshot_from_row,
-    snapshot_row,
 )
 from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_adapters.sql.statistics import statistics_from_counts
@@ -49,7 +47,6 @@ from educonnect_core.storage import (
     AccountQuery,
     AccountStatus,
     DuplicateAccount,
-    EligibilitySnapshot,
     IdentifierTaken,
     Page,
     Statistics,
@@ -68,7 +65,6 @@ BATCH: Final = 5000
 _POOL_SIZE: Final = 4
 
 _ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
-_SNAPSHOT_SELECT: Final = ", ".join(SNAPSHOT_COLUMNS)
 _INSERT_ACCOUNT: Final = (
     f"INSERT INTO accounts ({_ACCOUNT_SELECT}) "
     f"VALUES ({', '.join(['%s'] * len(ACCOUNT_COLUMNS))}) ON CONFLICT DO NOTHING"
@@ -185,7 +181,7 @@ class PostgresUnitOfWork:
         self._conn: Conn | None = store._acquire()
         self.accounts = _Accounts(self)
         self.people = _People(self)
-        self.eligibility = _Eligibility(self)
+        self.eligibility = SqlEligibility(lambda: self.conn, lambda: self.conn, POSTGRES)
         self.audit = SqlAudit(lambda: self.conn, lambda: self.conn, POSTGRES)
         self.deliveries = SqlDeliveries(lambda: self.conn, lambda: self.conn, POSTGRES)
         self.exports = SqlExports(lambda: self.conn, lambda: self.conn, POSTGRES)
@@ -228,11 +224,6 @@ _ACCOUNT_UPDATE: Final = (
     "UPDATE accounts SET "
     + ", ".join(f"{c} = %s" for c in ACCOUNT_COLUMNS[4:17])
     + ", version = version + 1 WHERE account_id = %s AND version = %s"
-)
-_SNAPSHOT_UPDATE: Final = (
-    "UPDATE accounts SET "
-    + ", ".join(f"{c} = %s" for c in SNAPSHOT_COLUMNS)
-    + " WHERE account_id = %s"
 )
 
 
@@ -635,60 +626,3 @@ class _People:
             Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
             for e, p, level, code, data in rows
         ]
-
-
-class _Eligibility:
-    def __init__(self, uow: PostgresUnitOfWork) -> None:
-        self._uow = uow
-
-    def put(self, snapshot: EligibilitySnapshot) -> None:
-        cursor = self._uow.conn.execute(
-            _SNAPSHOT_UPDATE, (*snapshot_row(snapshot), snapshot.account_id)
-        )
-        if cursor.rowcount != 1:
-            raise NotFound(f"no account {snapshot.account_id!r} for this eligibility snapshot")
-
-    def put_many(self, snapshots: Iterable[EligibilitySnapshot]) -> int:
-        conn = self._uow.conn
-        conn.execute(
-            'CREATE TEMP TABLE IF NOT EXISTS snapshot_load (account_id text COLLATE "C", '
-            "eligible_mask bigint, blocker_mask bigint, routes text, division text, "
-            "more_divisions text, name_key text, snapshot_at text) ON COMMIT DELETE ROWS"
-        )
-        columns = ", ".join(SNAPSHOT_COLUMNS)
-        count = 0
-        for chunk in _chunks(snapshots, BATCH):
-            with conn.cursor() as cursor:
-                with cursor.copy(f"COPY snapshot_load (account_id, {columns}) FROM STDIN") as cp:
-                    for s in chunk:
-                        cp.write_row((s.account_id, *snapshot_row(s)))
-                updated = cursor.execute(
-                    f"UPDATE accounts a SET ({columns}) = "
-                    f"(s.{', s.'.join(SNAPSHOT_COLUMNS)}) "
-                    "FROM snapshot_load s WHERE a.account_id = s.account_id"
-                ).rowcount
-                cursor.execute("DELETE FROM snapshot_load")
-            if updated != len({s.account_id for s in chunk}):
-                for snapshot in chunk:  # name the missing account
-                    self.put(snapshot)
-            count += len(chunk)
-        return count
-
-    def get(self, account_id: str) -> EligibilitySnapshot | None:
-        row = self._uow.conn.execute(
-            f"SELECT {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = %s", (account_id,)
-        ).fetchone()
-        return None if row is None else snapshot_from_row(account_id, row)
-
-    def get_many(self, account_ids: Iterable[str]) -> dict[str, EligibilitySnapshot]:
-        rows = self._uow.conn.execute(
-            f"SELECT account_id, {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = ANY(%s) "
-            "AND eligible_mask IS NOT NULL",
-            (list(set(account_ids)),),
-        )
-        found: dict[str, EligibilitySnapshot] = {}
-        for account_id, *rest in rows:
-            snapshot = snapshot_from_row(account_id, tuple(rest))
-            if snapshot is not None:
-                found[account_id] = snapshot
-        return found

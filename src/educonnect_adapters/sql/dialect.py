@@ -54,3 +54,9 @@ class Dialect(Protocol):
     def audit_id_column(self) -> str:
         """The expression read as ``event_id``."""
         ...
+
+    def update_snapshots(self, conn: Any, rows: Sequence[Row]) -> int:
+        """Write the snapshot columns of ``rows`` (``account_id``, then the
+        :data:`~educonnect_adapters.sql.rows.SNAPSHOT_COLUMNS`) into their accounts;
+        returns how many accounts were updated."""
+        ...

@@ -8,8 +8,15 @@ from itertools import islice
 from typing import Final
 
 from educonnect_adapters.sql.dialect import Row
+from educonnect_adapters.sql.rows import SNAPSHOT_COLUMNS
 
 __all__ = ["SQLITE"]
+
+_SNAPSHOT_UPDATE: Final = (
+    "UPDATE accounts SET "
+    + ", ".join(f"{c} = ?" for c in SNAPSHOT_COLUMNS)
+    + " WHERE account_id = ?"
+)
 
 #: rows per executemany, and values per ``IN (…)``
 BATCH: Final = 5000
@@ -54,6 +61,9 @@ class SqliteDialect:
 
     def audit_id_column(self) -> str:
         return "event_id"
+
+    def update_snapshots(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> int:
+        return conn.executemany(_SNAPSHOT_UPDATE, [(*r[1:], r[0]) for r in rows]).rowcount
 
 
 SQLITE: Final = SqliteDialect()

@@ -20,15 +20,13 @@ from urllib.parse import unquote, urlsplit
 import attrs
 
 from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
+from educonnect_adapters.sql.eligibility import SqlEligibility
 from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
-    SNAPSHOT_COLUMNS,
     account_from_row,
     account_row,
-    snapshot_from_row,
-    snapshot_row,
 )
 from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_adapters.sql.statistics import statistics_from_counts
@@ -42,7 +40,6 @@ from educonnect_core.storage import (
     AccountQuery,
     AccountStatus,
     DuplicateAccount,
-    EligibilitySnapshot,
     IdentifierTaken,
     Page,
     Statistics,
@@ -64,7 +61,6 @@ _BUSY_TIMEOUT_S: Final = 30.0
 _CACHE_KIB: Final = -65536
 
 _ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
-_SNAPSHOT_SELECT: Final = ", ".join(SNAPSHOT_COLUMNS)
 _INSERT_ACCOUNT: Final = (
     f"INSERT INTO accounts ({_ACCOUNT_SELECT}) VALUES ({', '.join('?' * len(ACCOUNT_COLUMNS))})"
 )
@@ -169,7 +165,7 @@ class SqliteUnitOfWork:
         self._in_transaction = False
         self.accounts = _Accounts(self)
         self.people = _People(self)
-        self.eligibility = _Eligibility(self)
+        self.eligibility = SqlEligibility(lambda: self.conn, self.write, SQLITE)
         self.audit = SqlAudit(lambda: self.conn, self.write, SQLITE)
         self.deliveries = SqlDeliveries(lambda: self.conn, self.write, SQLITE)
         self.exports = SqlExports(lambda: self.conn, self.write, SQLITE)
@@ -239,11 +235,6 @@ _ACCOUNT_UPDATE: Final = (
     "UPDATE accounts SET "
     + ", ".join(f"{c} = ?" for c in ACCOUNT_COLUMNS[4:17])
     + ", version = version + 1 WHERE account_id = ? AND version = ?"
-)
-_SNAPSHOT_UPDATE: Final = (
-    "UPDATE accounts SET "
-    + ", ".join(f"{c} = ?" for c in SNAPSHOT_COLUMNS)
-    + " WHERE account_id = ?"
 )
 
 
@@ -645,48 +636,3 @@ class _People:
             Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
             for e, p, level, code, data in rows
         ]
-
-
-class _Eligibility:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def put(self, snapshot: EligibilitySnapshot) -> None:
-        cursor = self._uow.write().execute(
-            _SNAPSHOT_UPDATE, (*snapshot_row(snapshot), snapshot.account_id)
-        )
-        if cursor.rowcount != 1:
-            raise NotFound(f"no account {snapshot.account_id!r} for this eligibility snapshot")
-
-    def put_many(self, snapshots: Iterable[EligibilitySnapshot]) -> int:
-        conn = self._uow.write()
-        count = 0
-        for chunk in _chunks(snapshots, BATCH):
-            cursor = conn.executemany(
-                _SNAPSHOT_UPDATE, [(*snapshot_row(s), s.account_id) for s in chunk]
-            )
-            if cursor.rowcount != len(chunk):
-                for snapshot in chunk:  # name the missing account
-                    self.put(snapshot)
-            count += len(chunk)
-        return count
-
-    def get(self, account_id: str) -> EligibilitySnapshot | None:
-        row = self._uow.conn.execute(
-            f"SELECT {_SNAPSHOT_SELECT} FROM accounts WHERE account_id = ?", (account_id,)
-        ).fetchone()
-        return None if row is None else snapshot_from_row(account_id, row)
-
-    def get_many(self, account_ids: Iterable[str]) -> dict[str, EligibilitySnapshot]:
-        found: dict[str, EligibilitySnapshot] = {}
-        for chunk in _chunks(set(account_ids), _IN_BATCH):
-            rows = self._uow.conn.execute(
-                f"SELECT account_id, {_SNAPSHOT_SELECT} FROM accounts WHERE account_id IN "
-                f"({', '.join('?' * len(chunk))}) AND eligible_mask IS NOT NULL",
-                chunk,
-            )
-            for account_id, *rest in rows:
-                snapshot = snapshot_from_row(account_id, tuple(rest))
-                if snapshot is not None:
-                    found[account_id] = snapshot
-        return found
