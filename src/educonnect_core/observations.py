@@ -90,8 +90,9 @@ class SignInLog(Protocol):
         """The observations of those accounts that have one."""
         ...
 
-    def linked(self, ct_id: str) -> list[str]:
-        """Ids of the accounts whose observation carries that ``FrEduCtId``, sorted."""
+    def linked(self, ct_ids: Iterable[str]) -> dict[str, list[str]]:
+        """For each ``FrEduCtId`` carried by some observation, the ids of those
+        accounts, sorted (one statement per few hundred ids)."""
         ...
 
     def of_school(self, uai: Uai) -> Iterator[Observation]:

@@ -30,7 +30,7 @@ from .actions import Action, Outcome, decide
 from .errors import NotFound
 from .findings import Finding
 from .observations import Observation
-from .people import Eleve, Responsable
+from .people import Eleve, Profile, Responsable
 from .permissions import authorize
 from .ports import Clock
 from .service import Session, parse_account_id
@@ -55,16 +55,79 @@ DEFAULT_BATCH: Final = 2_000
 
 
 class StoreDirectory:
-    """The matching :class:`~educonnect_core.signin_matching.Directory` over a unit of work."""
+    """The matching :class:`~educonnect_core.signin_matching.Directory` over a unit of work.
+
+    :meth:`prefetch` reads, for a batch of sign-ins, what their claims name with
+    one statement per kind (linked ids, students by INE, their legal
+    representatives, then the accounts and observations found): matching then
+    reads memory. A lookup the prefetch did not cover is read on demand and
+    kept. :meth:`observe` and :meth:`updated` keep the cache in step with what
+    the batch writes, so a later sign-in of the batch sees an earlier one.
+    """
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
+        self._linked: dict[str, list[str]] = {}
+        self._by_ine: dict[str, list[tuple[Uai, Eleve]]] = {}
+        self._representatives: dict[tuple[Uai, str], list[Responsable]] = {}
+        self._accounts: dict[str, Account | None] = {}
+        self._observations: dict[str, Observation | None] = {}
+
+    def prefetch(self, sign_ins: Iterable[SignIn]) -> None:
+        claims = list(sign_ins)
+        self._load_linked(c.ct_id for c in claims)
+        self._load_ines(str(k.ine) for c in claims for k in c.children if k.ine is not None)
+        students = {
+            (uai, e.eleve_id): c.profile
+            for c in claims
+            for k in c.children
+            if k.ine is not None
+            for uai, e in self._by_ine.get(str(k.ine), ())
+        }
+        self._load_representatives(
+            key for key, profile in students.items() if profile is Profile.RESPONSABLE
+        )
+        ids = {i for c in claims for i in self._linked.get(c.ct_id, ())}
+        ids.update(Account.make_id(u, Profile.ELEVE, e) for (u, e) in students)
+        ids.update(
+            Account.make_id(u, Profile.RESPONSABLE, r.personne_id)
+            for (u, _), found in self._representatives.items()
+            for r in found
+        )
+        self._load_accounts(ids)
+
+    def _load_linked(self, ct_ids: Iterable[str]) -> None:
+        wanted = [i for i in dict.fromkeys(ct_ids) if i not in self._linked]
+        found = self._uow.sign_ins.linked(wanted) if wanted else {}
+        self._linked.update((i, found.get(i, [])) for i in wanted)
+
+    def _load_ines(self, ines: Iterable[str]) -> None:
+        wanted = [i for i in dict.fromkeys(ines) if i not in self._by_ine]
+        found = self._uow.people.eleves_by_ine(wanted) if wanted else {}
+        self._by_ine.update((i, found.get(i, [])) for i in wanted)
+
+    def _load_representatives(self, students: Iterable[tuple[Uai, str]]) -> None:
+        wanted = [k for k in dict.fromkeys(students) if k not in self._representatives]
+        found = self._uow.people.legal_representatives(wanted) if wanted else {}
+        self._representatives.update((k, found.get(k, [])) for k in wanted)
+
+    def _load_accounts(self, account_ids: Iterable[str]) -> None:
+        wanted = [i for i in dict.fromkeys(account_ids) if i not in self._accounts]
+        if not wanted:
+            return
+        accounts = self._uow.accounts.get_many(wanted)
+        observations = self._uow.sign_ins.get_many(wanted)
+        for i in wanted:
+            self._accounts[i] = accounts.get(i)
+            self._observations[i] = observations.get(i)
 
     def linked(self, ct_id: str) -> list[str]:
-        return self._uow.sign_ins.linked(ct_id)
+        self._load_linked([ct_id])
+        return list(self._linked[ct_id])
 
     def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
-        return self._uow.people.eleves_by_ine(ine)
+        self._load_ines([ine])
+        return list(self._by_ine[ine])
 
     def eleve(self, uai: Uai, eleve_id: str) -> Eleve | None:
         try:
@@ -73,20 +136,32 @@ class StoreDirectory:
             return None
 
     def legal_representatives(self, uai: Uai, eleve_id: str) -> list[Responsable]:
-        found = []
-        for link in self._uow.people.links_of_eleve(uai, eleve_id):
-            if link.legal:
-                try:
-                    found.append(self._uow.people.get_responsable(uai, link.personne_id))
-                except NotFound:
-                    continue
-        return found
+        self._load_representatives([(uai, eleve_id)])
+        return list(self._representatives[uai, eleve_id])
 
     def account(self, account_id: str) -> Account | None:
-        return self._uow.accounts.get_many([account_id]).get(account_id)
+        self._load_accounts([account_id])
+        return self._accounts[account_id]
+
+    def observations(self, account_ids: Iterable[str]) -> dict[str, Observation]:
+        """The observations of those accounts that have one."""
+        ids = list(account_ids)
+        self._load_accounts(ids)
+        return {i: o for i in ids if (o := self._observations[i]) is not None}
 
     def ct_ids_of(self, account_ids: Iterable[str]) -> set[str]:
-        return {o.ct_id for o in self._uow.sign_ins.get_many(account_ids).values()}
+        return {o.ct_id for o in self.observations(account_ids).values()}
+
+    def observe(self, observation: Observation) -> None:
+        """``observation`` is being written: later lookups of the batch see it."""
+        self._observations[observation.account_id] = observation
+        linked = self._linked.setdefault(observation.ct_id, [])
+        if observation.account_id not in linked:
+            linked.append(observation.account_id)
+            linked.sort()
+
+    def updated(self, account: Account) -> None:
+        self._accounts[account.account_id] = account
 
 
 class AccountOutcome(enum.Enum):
@@ -225,12 +300,15 @@ class SignInRecorder:
         summary = SignInSummary()
         with self._store.unit_of_work() as uow:
             directory = StoreDirectory(uow)
+            directory.prefetch(c for person in persons for c in person.variants)
+            written: dict[str, Observation] = {}
             for person in persons:
                 summary.persons += 1
                 found = _match(person, directory)
                 self._count(summary, person, found)
                 if found.matched:
-                    self._observe(uow, summary, person, found, now)
+                    self._observe(uow, directory, written, summary, person, found, now)
+            summary.accounts_written += uow.sign_ins.put_many(written.values()) if written else 0
             if not dry_run:
                 uow.commit()
         return summary
@@ -259,17 +337,18 @@ class SignInRecorder:
     def _observe(
         self,
         uow: UnitOfWork,
+        directory: StoreDirectory,
+        written: dict[str, Observation],
         summary: SignInSummary,
         person: _Person,
         found: Match,
         now: dt.datetime,
     ) -> None:
         ct_id = person.ct_id
-        accounts = uow.accounts.get_many(found.account_ids)
-        known = uow.sign_ins.get_many(found.account_ids)
-        written = []
+        known = directory.observations(found.account_ids)
         for account_id in found.account_ids:
-            account = accounts[account_id]
+            account = directory.account(account_id)
+            assert account is not None  # matching returns stored accounts only
             profile, uai, _ = parse_account_id(account_id)
             authorize(
                 self._session.actor,
@@ -303,8 +382,11 @@ class SignInRecorder:
             if merged == old and changed == account:
                 continue
             if changed != account:
-                refresh_snapshot(uow, uow.accounts.update(changed), now)
-            written.append(merged)
+                stored = uow.accounts.update(changed)
+                directory.updated(stored)
+                refresh_snapshot(uow, stored, now)
+            written[account_id] = merged
+            directory.observe(merged)
             uow.audit.append(
                 audit.AuditEvent(
                     at=now,
@@ -318,7 +400,6 @@ class SignInRecorder:
                     reason=outcome.value,
                 )
             )
-        summary.accounts_written += uow.sign_ins.put_many(written) if written else 0
 
 
 def _match(person: _Person, directory: StoreDirectory) -> Match:

@@ -420,8 +420,16 @@ class PeopleRepository(Protocol):
         """:class:`NotFound` if unknown."""
         ...
 
-    def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
-        """Every stored student with that INE, in any school, by UAI then id."""
+    def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
+        """For each INE with stored students, those students, in any school, by UAI
+        then id (one statement per few hundred INEs)."""
+        ...
+
+    def legal_representatives(
+        self, students: Iterable[tuple[Uai, str]]
+    ) -> dict[tuple[Uai, str], list[Responsable]]:
+        """For each ``(uai, eleve_id)`` with some, the stored responsables linked to
+        the student as legal representatives, by ``personne_id``."""
         ...
 
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:

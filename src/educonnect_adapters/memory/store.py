@@ -43,7 +43,7 @@ from educonnect_core.storage import (
     StoredForms,
     is_blocked,
 )
-from educonnect_core.values import Uai
+from educonnect_core.values import Ine, Uai
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -392,11 +392,25 @@ class _People:
         except KeyError:
             raise NotFound(f"no eleve {eleve_id!r} in {uai}") from None
 
-    def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
-        return sorted(
-            ((key[0], e) for key, e in self._t.eleves.items() if str(e.ine) == ine),
-            key=lambda pair: (str(pair[0]), pair[1].eleve_id),
-        )
+    def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
+        wanted = set(ines)
+        found: dict[str, list[tuple[Uai, Eleve]]] = {}
+        for key in sorted(self._t.eleves, key=lambda k: (str(k[0]), k[1])):
+            eleve = self._t.eleves[key]
+            if isinstance(eleve.ine, Ine) and eleve.ine.value in wanted:
+                found.setdefault(eleve.ine.value, []).append((key[0], eleve))
+        return found
+
+    def legal_representatives(
+        self, students: Iterable[tuple[Uai, str]]
+    ) -> dict[tuple[Uai, str], list[Responsable]]:
+        found: dict[tuple[Uai, str], list[Responsable]] = {}
+        for uai, eleve_id in dict.fromkeys(students):
+            for link in self.links_of_eleve(uai, eleve_id):
+                responsable = self._t.responsables.get((uai, link.personne_id))
+                if link.legal and responsable is not None:
+                    found.setdefault((uai, eleve_id), []).append(responsable)
+        return found
 
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
         try:
@@ -559,8 +573,14 @@ class _SignIns:
         rows = self._uow.t.sign_ins
         return {i: rows[i] for i in account_ids if i in rows}
 
-    def linked(self, ct_id: str) -> list[str]:
-        return sorted(i for i, o in self._uow.t.sign_ins.items() if o.ct_id == ct_id)
+    def linked(self, ct_ids: Iterable[str]) -> dict[str, list[str]]:
+        wanted = set(ct_ids)
+        found: dict[str, list[str]] = {}
+        for account_id in sorted(self._uow.t.sign_ins):
+            ct_id = self._uow.t.sign_ins[account_id].ct_id
+            if ct_id in wanted:
+                found.setdefault(ct_id, []).append(account_id)
+        return found
 
     def of_school(self, uai: Uai) -> Iterator[Observation]:
         rows = self._uow.t.sign_ins

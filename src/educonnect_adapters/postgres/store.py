@@ -546,13 +546,33 @@ class _People:
             raise NotFound(f"no eleve {eleve_id!r} in {uai}")
         return loads(found[0], Eleve)
 
-    def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
+    def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
         rows = self._uow.conn.execute(
-            "SELECT uai, data FROM eleves WHERE (data::jsonb) ->> 'ine' = %s "
-            "ORDER BY uai, eleve_id",
-            (ine,),
+            "SELECT (data::jsonb) ->> 'ine', uai, data FROM eleves "
+            "WHERE (data::jsonb) ->> 'ine' = ANY(%s) ORDER BY uai, eleve_id",
+            (list(dict.fromkeys(ines)),),
         ).fetchall()
-        return [(Uai(r[0]), loads(r[1], Eleve)) for r in rows]
+        found: dict[str, list[tuple[Uai, Eleve]]] = {}
+        for ine, uai, data in rows:
+            found.setdefault(ine, []).append((Uai(uai), loads(data, Eleve)))
+        return found
+
+    def legal_representatives(
+        self, students: Iterable[tuple[Uai, str]]
+    ) -> dict[tuple[Uai, str], list[Responsable]]:
+        keys = list(dict.fromkeys(students))
+        rows = self._uow.conn.execute(
+            "SELECT l.uai, l.eleve_id, r.data FROM links l "
+            "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
+            "WHERE l.level = %s AND (l.uai, l.eleve_id) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[])) "
+            "ORDER BY l.uai, l.eleve_id, l.personne_id",
+            (ResponsibilityLevel.LEGAL.value, [u.value for u, _ in keys], [e for _, e in keys]),
+        ).fetchall()
+        found: dict[tuple[Uai, str], list[Responsable]] = {}
+        for uai, eleve_id, data in rows:
+            found.setdefault((Uai(uai), eleve_id), []).append(loads(data, Responsable))
+        return found
 
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
         found = self._uow.conn.execute(

@@ -79,12 +79,18 @@ class SqlSignIns:
             found.update((r[0], _observation(r)) for r in rows.fetchall())
         return found
 
-    def linked(self, ct_id: str) -> list[str]:
-        rows = self._read().execute(
-            f"SELECT account_id FROM sign_ins WHERE ct_id = {self._p} ORDER BY account_id",
-            (ct_id,),
-        )
-        return [r[0] for r in rows.fetchall()]
+    def linked(self, ct_ids: Iterable[str]) -> dict[str, list[str]]:
+        ids = list(dict.fromkeys(ct_ids))
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ", ".join([self._p] * len(chunk))
+            rows = self._read().execute(
+                f"SELECT ct_id, account_id FROM sign_ins WHERE ct_id IN ({marks})", chunk
+            )
+            for ct_id, account_id in rows.fetchall():
+                found.setdefault(ct_id, []).append(account_id)
+        return {ct_id: sorted(accounts) for ct_id, accounts in found.items()}
 
     def of_school(self, uai: Uai) -> Iterator[Observation]:
         rows = self._read().execute(

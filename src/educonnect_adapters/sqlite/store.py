@@ -549,13 +549,37 @@ class _People:
             raise NotFound(f"no eleve {eleve_id!r} in {uai}")
         return loads(found[0], Eleve)
 
-    def eleves_by_ine(self, ine: str) -> list[tuple[Uai, Eleve]]:
-        rows = self._uow.conn.execute(
-            "SELECT uai, data FROM eleves WHERE json_type(data, '$.ine') = 'text' "
-            "AND json_extract(data, '$.ine') = ? ORDER BY uai, eleve_id",
-            (ine,),
-        ).fetchall()
-        return [(Uai(r[0]), loads(r[1], Eleve)) for r in rows]
+    def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
+        found: dict[str, list[tuple[Uai, Eleve]]] = {}
+        for chunk in _chunks(dict.fromkeys(ines), _IN_BATCH):
+            rows = self._uow.conn.execute(
+                "SELECT json_extract(data, '$.ine'), uai, data FROM eleves "
+                "WHERE json_type(data, '$.ine') = 'text' "
+                f"AND json_extract(data, '$.ine') IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY uai, eleve_id",
+                chunk,
+            ).fetchall()
+            for ine, uai, data in rows:
+                found.setdefault(ine, []).append((Uai(uai), loads(data, Eleve)))
+        return found
+
+    def legal_representatives(
+        self, students: Iterable[tuple[Uai, str]]
+    ) -> dict[tuple[Uai, str], list[Responsable]]:
+        found: dict[tuple[Uai, str], list[Responsable]] = {}
+        for chunk in _chunks(dict.fromkeys(students), _IN_BATCH):
+            # CROSS JOIN: the wanted students drive the primary key (no scan of links)
+            rows = self._uow.conn.execute(
+                f"WITH wanted (uai, eleve_id) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))}) "
+                "SELECT l.uai, l.eleve_id, r.data FROM wanted w "
+                "CROSS JOIN links l ON l.uai = w.uai AND l.eleve_id = w.eleve_id "
+                "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
+                "WHERE l.level = ? ORDER BY l.uai, l.eleve_id, l.personne_id",
+                [*(v for u, e in chunk for v in (u.value, e)), ResponsibilityLevel.LEGAL.value],
+            ).fetchall()
+            for uai, eleve_id, data in rows:
+                found.setdefault((Uai(uai), eleve_id), []).append(loads(data, Responsable))
+        return found
 
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
         found = self._uow.conn.execute(

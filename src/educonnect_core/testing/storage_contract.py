@@ -858,10 +858,10 @@ class StorageContract:
         with store.unit_of_work() as uow:
             assert uow.sign_ins.get_many([first.account_id, "E-none"]) == {first.account_id: first}
             assert list(uow.sign_ins.of_school(UAI)) == [first, second]
-            assert uow.sign_ins.linked(ct_id) == sorted(
-                [first.account_id, second.account_id, elsewhere.account_id]
-            )
-            assert uow.sign_ins.linked("b" * 96) == []
+            assert uow.sign_ins.linked([ct_id, "b" * 96]) == {
+                ct_id: sorted([first.account_id, second.account_id, elsewhere.account_id])
+            }
+            assert uow.sign_ins.linked([]) == {}
             later = first.merge(Observation.of(first.account_id, ct_id, at + dt.timedelta(days=9)))
             uow.sign_ins.put_many([later])  # replaced, not added; then rolled back
             assert uow.sign_ins.get_many([first.account_id])[first.account_id] == later
@@ -882,8 +882,35 @@ class StorageContract:
             uow.people.upsert_eleves(OTHER_UAI, [there])
             uow.commit()
         with store.unit_of_work() as uow:
-            assert uow.people.eleves_by_ine("070123456AB") == [(UAI, here), (OTHER_UAI, there)]
-            assert uow.people.eleves_by_ine("070") == []
+            assert uow.people.eleves_by_ine(["070123456AB", "070", "070999999ZZ"]) == {
+                "070123456AB": [(UAI, here), (OTHER_UAI, there)]
+            }
+            assert uow.people.eleves_by_ine([]) == {}
+
+    def test_legal_representatives_of_many_students(self, store: Store) -> None:
+        legal, contact = ResponsibilityLevel.LEGAL, ResponsibilityLevel.CONTACT
+        mother, father, aunt = (
+            Responsable.from_raw(personne_id=p, last_name="MARTIN", first_name=f)
+            for p, f in (("P2", "Claire"), ("P1", "Paul"), ("P3", "Anne"))
+        )
+        with store.unit_of_work() as uow:
+            for uai in (UAI, OTHER_UAI):
+                uow.people.upsert_school(_school(uai))
+                uow.people.upsert_eleves(uai, [_eleve("1", "MARTIN", "Zoé")])
+            uow.people.upsert_eleves(UAI, [_eleve("2", "MARTIN", "Léo")])
+            uow.people.upsert_responsables(UAI, [mother, father, aunt])
+            uow.people.upsert_responsables(OTHER_UAI, [mother])
+            uow.people.upsert_links(
+                UAI, [Link("1", "P2", legal), Link("1", "P1", legal), Link("1", "P3", contact)]
+            )
+            uow.people.upsert_links(OTHER_UAI, [Link("1", "P2", legal)])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            found = uow.people.legal_representatives(
+                [(UAI, "1"), (OTHER_UAI, "1"), (UAI, "2"), (UAI, "none")]
+            )
+            assert found == {(UAI, "1"): [father, mother], (OTHER_UAI, "1"): [mother]}
+            assert uow.people.legal_representatives([]) == {}
 
 
 def _event(account_id: str, actor: str = "chef.1") -> AuditEvent:
