@@ -573,8 +573,8 @@ def _plan(
     keep_eligibilities: bool = False,
 ) -> _Plan:
     """The plan of ``export`` against ``stored``; ``keep_eligibilities``: keep each
-    live account's eligibility (what ``check`` prints; the sync needs only the
-    snapshots)."""
+    live account's eligibility instead of its snapshot (what ``check`` prints; the
+    sync stores the snapshots)."""
     plan = _Plan()
     causes: dict[tuple[Profile, str], list[str]] = defaultdict(list)
     # children: the stored ones by eleve_id (as the store lists links), the export's in its order
@@ -636,9 +636,11 @@ def _plan(
         if answer is not None:
             person = new.person(profile, sid)
             assert person is not None
-            plan.snapshots.append(snapshot_for(account_id, person, answer[0], answer[1], ctx.at))
-            if keep_eligibilities:
+            if keep_eligibilities:  # a check: the eligibility is the answer, nothing is stored
                 plan.eligibilities[account_id] = answer[0]
+            else:
+                snapshot = snapshot_for(account_id, person, answer[0], answer[1], ctx.at)
+                plan.snapshots.append(snapshot)
         if kind in _WRITTEN:
             plan.journal.accounts[account_id] = old_a
             (plan.new_accounts if old_a is None else plan.changed_accounts).append(new_a)
