@@ -379,3 +379,32 @@ def test_a_student_known_at_two_schools_updates_both(store: Store) -> None:
         assert accounts[account_id][0] is AccountState.ACTIVATED
         assert observed[account_id].ct_id == ct(1)
         assert (observed[account_id].first_seen.day, observed[account_id].last_seen.day) == (20, 27)
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_an_account_linked_to_another_id_is_ambiguous(store: Store, together: bool) -> None:
+    """Two national ids claim Zoé: the first (in id order within a batch, or the
+    earlier call) links her; the other is ``linked_elsewhere``, never a second link."""
+    first, second = student(1, ZOE_INE), student(2, ZOE_INE, at="2026-11-20 09:00:00.000")
+    rec = recorder(store)
+    if together:
+        summary = rec.record_many([second, first])
+    else:
+        summary = rec.record(first)
+        summary.add(rec.record(second))
+    assert (summary.matched, summary.ambiguous, summary.activated_now) == (1, 1, 1)
+    [problem] = summary.problems
+    assert (problem.ct_id, problem.reason) == (ct(2), "linked_elsewhere")
+    _, observed = state(store)
+    assert {i: o.ct_id for i, o in observed.items()} == {"E-0990007V-1001": ct(1)}
+
+
+def test_an_id_linked_to_a_student_signing_in_as_a_responsable_is_ambiguous(
+    store: Store,
+) -> None:
+    rec = recorder(store)
+    rec.record(student(1, ZOE_INE))
+    summary = rec.record(parent(1, "MARTIN", "Claire", [(ZOE_INE, COLLEGE)]))
+    assert (summary.matched, summary.ambiguous) == (0, 1)
+    assert [p.reason for p in summary.problems] == ["profile_differs"]
+    assert set(state(store)[1]) == {"E-0990007V-1001"}
