@@ -6,9 +6,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import psycopg
+from psycopg import errors as pg_errors
 
 from educonnect_adapters.sql.dialect import Row
 from educonnect_adapters.sql.rows import SNAPSHOT_COLUMNS
+from educonnect_core.errors import StorageError
 
 __all__ = ["POSTGRES"]
 
@@ -17,6 +19,7 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 
 class PostgresDialect:
     placeholder = "%s"
+    batch = 5000
 
     def no_limit(self) -> object:
         return None
@@ -50,6 +53,19 @@ class PostgresDialect:
 
     def audit_id_column(self) -> str:
         return "coalesce(event_id, seq::text)"
+
+    def write_many(self, conn: Connection, what: str, statement: str, rows: Sequence[Row]) -> None:
+        try:
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.executemany(statement, rows)
+        except pg_errors.IntegrityError as exc:
+            raise StorageError(f"{what}: {exc}") from None
+
+    def index_hint(self, index: str) -> str:
+        return ""  # the planner has statistics
+
+    def stream(self, cursor: psycopg.Cursor[Row]) -> Iterable[Row]:
+        return cursor.fetchall()  # the connection serves other queries meanwhile
 
     def update_snapshots(self, conn: Connection, rows: Sequence[Row]) -> int:
         conn.execute(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from types import TracebackType
 from typing import Any, Final, Self
@@ -30,6 +30,7 @@ from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
 from educonnect_adapters.sql.eligibility import SqlEligibility
 from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
+from educonnect_adapters.sql.people import SqlPeople
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
     account_from_row,
@@ -38,10 +39,9 @@ from educonnect_adapters.sql.rows import (
 from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_adapters.sql.statistics import statistics_from_counts
 from educonnect_core.accounts import Account
-from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
-from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
-from educonnect_core.serialization import dumps, loads
+from educonnect_core.people import Eleve, Profile, Responsable, ResponsibilityLevel
+from educonnect_core.serialization import loads
 from educonnect_core.states import AccountState
 from educonnect_core.storage import (
     AccountQuery,
@@ -50,7 +50,6 @@ from educonnect_core.storage import (
     IdentifierTaken,
     Page,
     Statistics,
-    StoredForms,
 )
 from educonnect_core.values import Uai
 
@@ -180,7 +179,7 @@ class PostgresUnitOfWork:
         self._store = store
         self._conn: Conn | None = store._acquire()
         self.accounts = _Accounts(self)
-        self.people = _People(self)
+        self.people = _People(lambda: self.conn, lambda: self.conn, POSTGRES)
         self.eligibility = SqlEligibility(lambda: self.conn, lambda: self.conn, POSTGRES)
         self.audit = SqlAudit(lambda: self.conn, lambda: self.conn, POSTGRES)
         self.deliveries = SqlDeliveries(lambda: self.conn, lambda: self.conn, POSTGRES)
@@ -435,123 +434,20 @@ def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
     return " AND ".join(clauses), tuple(params)
 
 
-class _People:
-    def __init__(self, uow: PostgresUnitOfWork) -> None:
-        self._uow = uow
-
-    def upsert_school(self, school: School) -> bool:
-        data = dumps(school)
-        found = self._uow.conn.execute(
-            "SELECT data FROM schools WHERE uai = %s", (school.uai.value,)
-        ).fetchone()
-        if found is not None and found[0] == data:
-            return False
-        self._uow.conn.execute(
-            "INSERT INTO schools (uai, data) VALUES (%s, %s) "
-            "ON CONFLICT (uai) DO UPDATE SET data = excluded.data",
-            (school.uai.value, data),
-        )
-        return True
-
-    def get_school(self, uai: Uai) -> School:
-        found = self._uow.conn.execute(
-            "SELECT data FROM schools WHERE uai = %s", (uai.value,)
-        ).fetchone()
-        if found is None:
-            raise NotFound(f"no school {uai}")
-        return loads(found[0], School)
-
-    def schools(self) -> list[School]:
-        rows = self._uow.conn.execute("SELECT data FROM schools ORDER BY uai")
-        return [loads(r[0], School) for r in rows]
-
-    def _write(self, what: str, statement: str, rows: Sequence[Sequence[object]]) -> None:
-        conn = self._uow.conn
-        try:
-            with conn.transaction(), conn.cursor() as cursor:
-                cursor.executemany(statement, rows)
-        except pg_errors.IntegrityError as exc:
-            raise StorageError(f"{what}: {exc}") from None
-
-    def _upsert(self, table: str, key: str, uai: Uai, items: Iterable[tuple[str, str]]) -> int:
-        written = 0
-        conn = self._uow.conn
-        for chunk in _chunks(items, BATCH):
-            stored: dict[str, str] = dict(
-                conn.execute(
-                    f"SELECT {key}, data FROM {table} WHERE uai = %s AND {key} = ANY(%s)",
-                    (uai.value, [k for k, _ in chunk]),
-                ).fetchall()
-            )
-            changed = [(uai.value, k, d) for k, d in chunk if stored.get(k) != d]
-            if changed:
-                self._write(
-                    f"{table} of {uai} (is the school stored?)",
-                    f"INSERT INTO {table} (uai, {key}, data) VALUES (%s, %s, %s) "
-                    f"ON CONFLICT (uai, {key}) DO UPDATE SET data = excluded.data",
-                    changed,
-                )
-                written += len(changed)
-        return written
-
-    def upsert_eleves(self, uai: Uai, eleves: Iterable[Eleve]) -> int:
-        return self._upsert("eleves", "eleve_id", uai, ((e.eleve_id, dumps(e)) for e in eleves))
-
-    def upsert_responsables(self, uai: Uai, responsables: Iterable[Responsable]) -> int:
-        items = ((r.personne_id, dumps(r)) for r in responsables)
-        return self._upsert("responsables", "personne_id", uai, items)
-
-    def upsert_links(self, uai: Uai, links: Iterable[Link]) -> int:
-        written = 0
-        conn = self._uow.conn
-        for chunk in _chunks(links, BATCH):
-            wanted = {(k.eleve_id, k.personne_id): (k.level.value, k.code_parente) for k in chunk}
-            stored = {
-                (e, p): (level, code)
-                for e, p, level, code in conn.execute(
-                    "SELECT eleve_id, personne_id, level, code_parente FROM links "
-                    "WHERE uai = %s AND eleve_id = ANY(%s)",
-                    (uai.value, sorted({e for e, _ in wanted})),
-                )
-            }
-            changed = [
-                (uai.value, e, p, *v) for (e, p), v in wanted.items() if stored.get((e, p)) != v
-            ]
-            if changed:
-                self._write(
-                    f"links of {uai} (a link needs its eleve and responsable stored)",
-                    "INSERT INTO links (uai, eleve_id, personne_id, level, code_parente) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (uai, eleve_id, personne_id) "
-                    "DO UPDATE SET level = excluded.level, code_parente = excluded.code_parente",
-                    changed,
-                )
-                written += len(changed)
-        return written
-
-    def delete_links(self, uai: Uai, keys: Iterable[tuple[str, str]]) -> int:
-        deleted = 0
-        for eleve_id, personne_id in keys:
-            cursor = self._uow.conn.execute(
-                "DELETE FROM links WHERE uai = %s AND eleve_id = %s AND personne_id = %s",
-                (uai.value, eleve_id, personne_id),
-            )
-            deleted += cursor.rowcount
-        return deleted
-
-    def get_eleve(self, uai: Uai, eleve_id: str) -> Eleve:
-        found = self._uow.conn.execute(
-            "SELECT data FROM eleves WHERE uai = %s AND eleve_id = %s", (uai.value, eleve_id)
-        ).fetchone()
-        if found is None:
-            raise NotFound(f"no eleve {eleve_id!r} in {uai}")
-        return loads(found[0], Eleve)
+class _People(SqlPeople):
+    """The shared people repository; the PostgreSQL spelling of the queries by INE and
+    by pairs of (school, student)."""
 
     def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
-        rows = self._uow.conn.execute(
-            "SELECT (data::jsonb) ->> 'ine', uai, data FROM eleves "
-            "WHERE (data::jsonb) ->> 'ine' = ANY(%s) ORDER BY uai, eleve_id",
-            (list(dict.fromkeys(ines)),),
-        ).fetchall()
+        rows = (
+            self._read()
+            .execute(
+                "SELECT (data::jsonb) ->> 'ine', uai, data FROM eleves "
+                "WHERE (data::jsonb) ->> 'ine' = ANY(%s) ORDER BY uai, eleve_id",
+                (list(dict.fromkeys(ines)),),
+            )
+            .fetchall()
+        )
         found: dict[str, list[tuple[Uai, Eleve]]] = {}
         for ine, uai, data in rows:
             found.setdefault(ine, []).append((Uai(uai), loads(data, Eleve)))
@@ -561,88 +457,19 @@ class _People:
         self, students: Iterable[tuple[Uai, str]]
     ) -> dict[tuple[Uai, str], list[Responsable]]:
         keys = list(dict.fromkeys(students))
-        rows = self._uow.conn.execute(
-            "SELECT l.uai, l.eleve_id, r.data FROM links l "
-            "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
-            "WHERE l.level = %s AND (l.uai, l.eleve_id) IN "
-            "(SELECT * FROM unnest(%s::text[], %s::text[])) "
-            "ORDER BY l.uai, l.eleve_id, l.personne_id",
-            (ResponsibilityLevel.LEGAL.value, [u.value for u, _ in keys], [e for _, e in keys]),
-        ).fetchall()
+        rows = (
+            self._read()
+            .execute(
+                "SELECT l.uai, l.eleve_id, r.data FROM links l "
+                "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
+                "WHERE l.level = %s AND (l.uai, l.eleve_id) IN "
+                "(SELECT * FROM unnest(%s::text[], %s::text[])) "
+                "ORDER BY l.uai, l.eleve_id, l.personne_id",
+                (ResponsibilityLevel.LEGAL.value, [u.value for u, _ in keys], [e for _, e in keys]),
+            )
+            .fetchall()
+        )
         found: dict[tuple[Uai, str], list[Responsable]] = {}
         for uai, eleve_id, data in rows:
             found.setdefault((Uai(uai), eleve_id), []).append(loads(data, Responsable))
         return found
-
-    def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
-        found = self._uow.conn.execute(
-            "SELECT data FROM responsables WHERE uai = %s AND personne_id = %s",
-            (uai.value, personne_id),
-        ).fetchone()
-        if found is None:
-            raise NotFound(f"no responsable {personne_id!r} in {uai}")
-        return loads(found[0], Responsable)
-
-    def eleves(self, uai: Uai) -> Iterator[Eleve]:
-        rows = self._uow.conn.execute(
-            "SELECT data FROM eleves WHERE uai = %s ORDER BY eleve_id", (uai.value,)
-        ).fetchall()
-        return (loads(r[0], Eleve) for r in rows)
-
-    def responsables(self, uai: Uai) -> Iterator[Responsable]:
-        rows = self._uow.conn.execute(
-            "SELECT data FROM responsables WHERE uai = %s ORDER BY personne_id", (uai.value,)
-        ).fetchall()
-        return (loads(r[0], Responsable) for r in rows)
-
-    def _links(self, where: str, params: Sequence[object]) -> list[Link]:
-        # sorted here, as in the SQLite backend
-        rows = self._uow.conn.execute(
-            f"SELECT eleve_id, personne_id, level, code_parente FROM links WHERE {where}",
-            params,
-        ).fetchall()
-        rows.sort(key=lambda r: (r[0], r[1]))
-        return [Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in rows]
-
-    def links(self, uai: Uai) -> Iterator[Link]:
-        return iter(self._links("uai = %s", (uai.value,)))
-
-    def stored_forms(self, uai: Uai) -> StoredForms:
-        conn = self._uow.conn
-        params = (uai.value,)
-        return StoredForms(
-            eleves=dict(
-                conn.execute("SELECT eleve_id, data FROM eleves WHERE uai = %s", params).fetchall()
-            ),
-            responsables=dict(
-                conn.execute(
-                    "SELECT personne_id, data FROM responsables WHERE uai = %s", params
-                ).fetchall()
-            ),
-            links={
-                (e, p): (level, code)
-                for e, p, level, code in conn.execute(
-                    "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE uai = %s",
-                    params,
-                )
-            },
-        )
-
-    def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]:
-        return self._links("uai = %s AND eleve_id = %s", (uai.value, eleve_id))
-
-    def links_of_responsable(self, uai: Uai, personne_id: str) -> list[Link]:
-        return self._links("uai = %s AND personne_id = %s", (uai.value, personne_id))
-
-    def children(self, uai: Uai, personne_id: str) -> list[Child]:
-        rows = self._uow.conn.execute(
-            "SELECT l.eleve_id, l.personne_id, l.level, l.code_parente, e.data "
-            "FROM links l JOIN eleves e ON e.uai = l.uai AND e.eleve_id = l.eleve_id "
-            "WHERE l.uai = %s AND l.personne_id = %s",
-            (uai.value, personne_id),
-        ).fetchall()
-        rows.sort(key=lambda r: r[0])  # not ORDER BY: see _links
-        return [
-            Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
-            for e, p, level, code, data in rows
-        ]

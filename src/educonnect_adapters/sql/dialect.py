@@ -24,6 +24,8 @@ class Dialect(Protocol):
 
     #: the parameter placeholder: ``?`` or ``%s``
     placeholder: str
+    #: records compared and written per statement batch
+    batch: int
 
     def no_limit(self) -> object:
         """What ``LIMIT`` takes for "no limit" (``-1`` / ``NULL``)."""
@@ -59,4 +61,17 @@ class Dialect(Protocol):
         """Write the snapshot columns of ``rows`` (``account_id``, then the
         :data:`~educonnect_adapters.sql.rows.SNAPSHOT_COLUMNS`) into their accounts;
         returns how many accounts were updated."""
+        ...
+
+    def write_many(self, conn: Any, what: str, statement: str, rows: Sequence[Row]) -> None:
+        """``executemany`` of ``statement``; an integrity error becomes a
+        :class:`~educonnect_core.errors.StorageError` naming ``what``."""
+        ...
+
+    def index_hint(self, index: str) -> str:
+        """The clause that makes the planner use ``index`` (or nothing)."""
+        ...
+
+    def stream(self, cursor: Any) -> Iterable[Row]:
+        """The rows of ``cursor``, streamed where the connection allows it."""
         ...

@@ -9,6 +9,7 @@ from typing import Final
 
 from educonnect_adapters.sql.dialect import Row
 from educonnect_adapters.sql.rows import SNAPSHOT_COLUMNS
+from educonnect_core.errors import StorageError
 
 __all__ = ["SQLITE"]
 
@@ -25,6 +26,7 @@ IN_BATCH: Final = 500
 
 class SqliteDialect:
     placeholder = "?"
+    batch = IN_BATCH
 
     def no_limit(self) -> object:
         return -1
@@ -61,6 +63,20 @@ class SqliteDialect:
 
     def audit_id_column(self) -> str:
         return "event_id"
+
+    def write_many(
+        self, conn: sqlite3.Connection, what: str, statement: str, rows: Sequence[Row]
+    ) -> None:
+        try:
+            conn.executemany(statement, rows)
+        except sqlite3.IntegrityError as exc:
+            raise StorageError(f"{what}: {exc}") from None
+
+    def index_hint(self, index: str) -> str:
+        return f"INDEXED BY {index}"
+
+    def stream(self, cursor: sqlite3.Cursor) -> Iterable[Row]:
+        return cursor
 
     def update_snapshots(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> int:
         return conn.executemany(_SNAPSHOT_UPDATE, [(*r[1:], r[0]) for r in rows]).rowcount

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +23,7 @@ from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
 from educonnect_adapters.sql.eligibility import SqlEligibility
 from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
+from educonnect_adapters.sql.people import SqlPeople
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
     account_from_row,
@@ -31,10 +32,9 @@ from educonnect_adapters.sql.rows import (
 from educonnect_adapters.sql.sign_ins import SqlSignIns
 from educonnect_adapters.sql.statistics import statistics_from_counts
 from educonnect_core.accounts import Account
-from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
-from educonnect_core.people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
-from educonnect_core.serialization import dumps, loads
+from educonnect_core.people import Eleve, Profile, Responsable, ResponsibilityLevel
+from educonnect_core.serialization import loads
 from educonnect_core.states import AccountState
 from educonnect_core.storage import (
     AccountQuery,
@@ -43,7 +43,6 @@ from educonnect_core.storage import (
     IdentifierTaken,
     Page,
     Statistics,
-    StoredForms,
 )
 from educonnect_core.values import Uai
 
@@ -164,7 +163,7 @@ class SqliteUnitOfWork:
         self._conn: sqlite3.Connection | None = store._acquire()
         self._in_transaction = False
         self.accounts = _Accounts(self)
-        self.people = _People(self)
+        self.people = _People(lambda: self.conn, self.write, SQLITE)
         self.eligibility = SqlEligibility(lambda: self.conn, self.write, SQLITE)
         self.audit = SqlAudit(lambda: self.conn, self.write, SQLITE)
         self.deliveries = SqlDeliveries(lambda: self.conn, self.write, SQLITE)
@@ -437,128 +436,24 @@ def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
     return " AND ".join(clauses), tuple(params)
 
 
-class _People:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def upsert_school(self, school: School) -> bool:
-        data = dumps(school)
-        found = self._uow.conn.execute(
-            "SELECT data FROM schools WHERE uai = ?", (school.uai.value,)
-        ).fetchone()
-        if found is not None and found[0] == data:
-            return False
-        self._uow.write().execute(
-            "INSERT INTO schools (uai, data) VALUES (?, ?) "
-            "ON CONFLICT (uai) DO UPDATE SET data = excluded.data",
-            (school.uai.value, data),
-        )
-        return True
-
-    def get_school(self, uai: Uai) -> School:
-        found = self._uow.conn.execute(
-            "SELECT data FROM schools WHERE uai = ?", (uai.value,)
-        ).fetchone()
-        if found is None:
-            raise NotFound(f"no school {uai}")
-        return loads(found[0], School)
-
-    def schools(self) -> list[School]:
-        rows = self._uow.conn.execute("SELECT data FROM schools ORDER BY uai")
-        return [loads(r[0], School) for r in rows]
-
-    def _upsert(self, table: str, key: str, uai: Uai, items: Iterable[tuple[str, str]]) -> int:
-        written = 0
-        conn = self._uow.conn
-        for chunk in _chunks(items, _IN_BATCH):
-            marks = ", ".join("?" * len(chunk))
-            stored = dict(
-                conn.execute(
-                    f"SELECT {key}, data FROM {table} WHERE uai = ? AND {key} IN ({marks})",
-                    (uai.value, *(k for k, _ in chunk)),
-                ).fetchall()
-            )
-            changed = [(uai.value, k, d) for k, d in chunk if stored.get(k) != d]
-            if changed:
-                try:
-                    self._uow.write().executemany(
-                        f"INSERT INTO {table} (uai, {key}, data) VALUES (?, ?, ?) "
-                        f"ON CONFLICT (uai, {key}) DO UPDATE SET data = excluded.data",
-                        changed,
-                    )
-                except sqlite3.IntegrityError as exc:
-                    raise StorageError(f"{table} of {uai}: {exc} (is the school stored?)") from None
-                written += len(changed)
-        return written
-
-    def upsert_eleves(self, uai: Uai, eleves: Iterable[Eleve]) -> int:
-        return self._upsert("eleves", "eleve_id", uai, ((e.eleve_id, dumps(e)) for e in eleves))
-
-    def upsert_responsables(self, uai: Uai, responsables: Iterable[Responsable]) -> int:
-        items = ((r.personne_id, dumps(r)) for r in responsables)
-        return self._upsert("responsables", "personne_id", uai, items)
-
-    def upsert_links(self, uai: Uai, links: Iterable[Link]) -> int:
-        written = 0
-        conn = self._uow.conn
-        for chunk in _chunks(links, _IN_BATCH):
-            wanted = {(k.eleve_id, k.personne_id): (k.level.value, k.code_parente) for k in chunk}
-            eleve_ids = sorted({e for e, _ in wanted})
-            stored = {
-                (e, p): (level, code)
-                for e, p, level, code in conn.execute(
-                    "SELECT eleve_id, personne_id, level, code_parente FROM links "
-                    "WHERE uai = ? AND eleve_id IN (" + ", ".join("?" * len(eleve_ids)) + ")",
-                    (uai.value, *eleve_ids),
-                )
-            }
-            changed = [
-                (uai.value, e, p, *v) for (e, p), v in wanted.items() if stored.get((e, p)) != v
-            ]
-            if not changed:
-                continue
-            try:
-                self._uow.write().executemany(
-                    "INSERT INTO links (uai, eleve_id, personne_id, level, code_parente) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (uai, eleve_id, personne_id) "
-                    "DO UPDATE SET level = excluded.level, code_parente = excluded.code_parente",
-                    changed,
-                )
-            except sqlite3.IntegrityError as exc:
-                raise StorageError(
-                    f"links of {uai}: {exc}: a link needs its eleve and responsable stored"
-                ) from None
-            written += len(changed)
-        return written
-
-    def delete_links(self, uai: Uai, keys: Iterable[tuple[str, str]]) -> int:
-        deleted = 0
-        for eleve_id, personne_id in keys:
-            cursor = self._uow.write().execute(
-                "DELETE FROM links WHERE uai = ? AND eleve_id = ? AND personne_id = ?",
-                (uai.value, eleve_id, personne_id),
-            )
-            deleted += cursor.rowcount
-        return deleted
-
-    def get_eleve(self, uai: Uai, eleve_id: str) -> Eleve:
-        found = self._uow.conn.execute(
-            "SELECT data FROM eleves WHERE uai = ? AND eleve_id = ?", (uai.value, eleve_id)
-        ).fetchone()
-        if found is None:
-            raise NotFound(f"no eleve {eleve_id!r} in {uai}")
-        return loads(found[0], Eleve)
+class _People(SqlPeople):
+    """The shared people repository; the SQLite spelling of the queries by INE and
+    by pairs of (school, student)."""
 
     def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
         found: dict[str, list[tuple[Uai, Eleve]]] = {}
         for chunk in _chunks(dict.fromkeys(ines), _IN_BATCH):
-            rows = self._uow.conn.execute(
-                "SELECT json_extract(data, '$.ine'), uai, data FROM eleves "
-                "WHERE json_type(data, '$.ine') = 'text' "
-                f"AND json_extract(data, '$.ine') IN ({', '.join('?' * len(chunk))}) "
-                "ORDER BY uai, eleve_id",
-                chunk,
-            ).fetchall()
+            rows = (
+                self._read()
+                .execute(
+                    "SELECT json_extract(data, '$.ine'), uai, data FROM eleves "
+                    "WHERE json_type(data, '$.ine') = 'text' "
+                    f"AND json_extract(data, '$.ine') IN ({', '.join('?' * len(chunk))}) "
+                    "ORDER BY uai, eleve_id",
+                    chunk,
+                )
+                .fetchall()
+            )
             for ine, uai, data in rows:
                 found.setdefault(ine, []).append((Uai(uai), loads(data, Eleve)))
         return found
@@ -569,94 +464,18 @@ class _People:
         found: dict[tuple[Uai, str], list[Responsable]] = {}
         for chunk in _chunks(dict.fromkeys(students), _IN_BATCH):
             # CROSS JOIN: the wanted students drive the primary key (no scan of links)
-            rows = self._uow.conn.execute(
-                f"WITH wanted (uai, eleve_id) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))}) "
-                "SELECT l.uai, l.eleve_id, r.data FROM wanted w "
-                "CROSS JOIN links l ON l.uai = w.uai AND l.eleve_id = w.eleve_id "
-                "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
-                "WHERE l.level = ? ORDER BY l.uai, l.eleve_id, l.personne_id",
-                [*(v for u, e in chunk for v in (u.value, e)), ResponsibilityLevel.LEGAL.value],
-            ).fetchall()
+            rows = (
+                self._read()
+                .execute(
+                    f"WITH wanted (uai, eleve_id) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))}) "
+                    "SELECT l.uai, l.eleve_id, r.data FROM wanted w "
+                    "CROSS JOIN links l ON l.uai = w.uai AND l.eleve_id = w.eleve_id "
+                    "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
+                    "WHERE l.level = ? ORDER BY l.uai, l.eleve_id, l.personne_id",
+                    [*(v for u, e in chunk for v in (u.value, e)), ResponsibilityLevel.LEGAL.value],
+                )
+                .fetchall()
+            )
             for uai, eleve_id, data in rows:
                 found.setdefault((Uai(uai), eleve_id), []).append(loads(data, Responsable))
         return found
-
-    def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
-        found = self._uow.conn.execute(
-            "SELECT data FROM responsables WHERE uai = ? AND personne_id = ?",
-            (uai.value, personne_id),
-        ).fetchone()
-        if found is None:
-            raise NotFound(f"no responsable {personne_id!r} in {uai}")
-        return loads(found[0], Responsable)
-
-    def eleves(self, uai: Uai) -> Iterator[Eleve]:
-        cursor = self._uow.conn.execute(
-            "SELECT data FROM eleves WHERE uai = ? ORDER BY eleve_id", (uai.value,)
-        )
-        return (loads(r[0], Eleve) for r in cursor)
-
-    def responsables(self, uai: Uai) -> Iterator[Responsable]:
-        cursor = self._uow.conn.execute(
-            "SELECT data FROM responsables WHERE uai = ? ORDER BY personne_id", (uai.value,)
-        )
-        return (loads(r[0], Responsable) for r in cursor)
-
-    def _links(self, where: str, params: Sequence[object], index: str = "") -> list[Link]:
-        # sorted here, and the index named: without statistics SQLite's planner prefers
-        # a walk of the primary key's uai prefix (the whole school) to the index
-        rows = self._uow.conn.execute(
-            f"SELECT eleve_id, personne_id, level, code_parente FROM links {index} WHERE {where}",
-            params,
-        ).fetchall()
-        rows.sort(key=lambda r: (r[0], r[1]))
-        return [Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in rows]
-
-    def links(self, uai: Uai) -> Iterator[Link]:
-        cursor = self._uow.conn.execute(
-            "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE uai = ? "
-            "ORDER BY eleve_id, personne_id",
-            (uai.value,),
-        )
-        return (Link(e, p, ResponsibilityLevel(level), code) for e, p, level, code in cursor)
-
-    def stored_forms(self, uai: Uai) -> StoredForms:
-        conn = self._uow.conn
-        params = (uai.value,)
-        return StoredForms(
-            eleves=dict(conn.execute("SELECT eleve_id, data FROM eleves WHERE uai = ?", params)),
-            responsables=dict(
-                conn.execute("SELECT personne_id, data FROM responsables WHERE uai = ?", params)
-            ),
-            links={
-                (e, p): (level, code)
-                for e, p, level, code in conn.execute(
-                    "SELECT eleve_id, personne_id, level, code_parente FROM links WHERE uai = ?",
-                    params,
-                )
-            },
-        )
-
-    def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]:
-        return self._links("uai = ? AND eleve_id = ?", (uai.value, eleve_id))
-
-    def links_of_responsable(self, uai: Uai, personne_id: str) -> list[Link]:
-        return self._links(
-            "uai = ? AND personne_id = ?",
-            (uai.value, personne_id),
-            "INDEXED BY links_by_responsable",
-        )
-
-    def children(self, uai: Uai, personne_id: str) -> list[Child]:
-        rows = self._uow.conn.execute(
-            "SELECT l.eleve_id, l.personne_id, l.level, l.code_parente, e.data "
-            "FROM links l INDEXED BY links_by_responsable "
-            "JOIN eleves e ON e.uai = l.uai AND e.eleve_id = l.eleve_id "
-            "WHERE l.uai = ? AND l.personne_id = ?",
-            (uai.value, personne_id),
-        ).fetchall()
-        rows.sort(key=lambda r: r[0])  # not ORDER BY: see _links
-        return [
-            Child(loads(data, Eleve), Link(e, p, ResponsibilityLevel(level), code))
-            for e, p, level, code, data in rows
-        ]
