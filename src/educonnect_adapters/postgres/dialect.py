@@ -67,6 +67,31 @@ class PostgresDialect:
     def stream(self, cursor: psycopg.Cursor[Row]) -> Iterable[Row]:
         return cursor.fetchall()  # the connection serves other queries meanwhile
 
+    def contains(self, column: str) -> str:
+        return f"strpos({column}, %s) > 0"
+
+    def json_elements(self, column: str) -> str:
+        return f"json_array_elements_text({column}::json)"  # its column is named value
+
+    def execute_or_conflict(
+        self, conn: Connection, sql: str, params: Row
+    ) -> psycopg.Cursor[Row] | None:
+        try:
+            with conn.transaction():  # a savepoint: the failed statement leaves nothing
+                return conn.execute(sql, params)
+        except (pg_errors.UniqueViolation, pg_errors.ForeignKeyViolation):
+            return None
+
+    def bulk_insert_or_conflict(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Row]
+    ) -> bool:
+        try:
+            with conn.transaction():
+                self.bulk_insert(conn, table, columns, rows)
+        except (pg_errors.UniqueViolation, pg_errors.ForeignKeyViolation):
+            return False
+        return True
+
     def update_snapshots(self, conn: Connection, rows: Sequence[Row]) -> int:
         conn.execute(
             'CREATE TEMP TABLE IF NOT EXISTS snapshot_load (account_id text COLLATE "C", '

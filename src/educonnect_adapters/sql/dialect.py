@@ -75,3 +75,24 @@ class Dialect(Protocol):
     def stream(self, cursor: Any) -> Iterable[Row]:
         """The rows of ``cursor``, streamed where the connection allows it."""
         ...
+
+    def contains(self, column: str) -> str:
+        """``column`` contains the text of the next parameter."""
+        ...
+
+    def json_elements(self, column: str) -> str:
+        """A table function over the elements of the JSON array in ``column``,
+        with a column ``value`` (used as ``… , <this> j``)."""
+        ...
+
+    def execute_or_conflict(self, conn: Any, sql: str, params: Row) -> Any | None:
+        """Run one statement; ``None`` if a unique or foreign key constraint refused
+        it (nothing of it is left), else the cursor."""
+        ...
+
+    def bulk_insert_or_conflict(
+        self, conn: Any, table: str, columns: Sequence[str], rows: Iterable[Row]
+    ) -> bool:
+        """Insert ``rows`` all or none (a savepoint around executemany or ``COPY``);
+        ``False`` if a constraint refused one of them."""
+        ...

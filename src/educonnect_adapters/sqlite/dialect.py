@@ -78,6 +78,33 @@ class SqliteDialect:
     def stream(self, cursor: sqlite3.Cursor) -> Iterable[Row]:
         return cursor
 
+    def contains(self, column: str) -> str:
+        return f"instr({column}, ?) > 0"
+
+    def json_elements(self, column: str) -> str:
+        return f"json_each({column})"
+
+    def execute_or_conflict(
+        self, conn: sqlite3.Connection, sql: str, params: Row
+    ) -> sqlite3.Cursor | None:
+        try:
+            return conn.execute(sql, params)  # a statement is atomic in SQLite
+        except sqlite3.IntegrityError:
+            return None
+
+    def bulk_insert_or_conflict(
+        self, conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Iterable[Row]
+    ) -> bool:
+        conn.execute("SAVEPOINT bulk_insert")
+        try:
+            self.bulk_insert(conn, table, columns, rows)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO bulk_insert")
+            conn.execute("RELEASE bulk_insert")
+            return False
+        conn.execute("RELEASE bulk_insert")
+        return True
+
     def update_snapshots(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> int:
         return conn.executemany(_SNAPSHOT_UPDATE, [(*r[1:], r[0]) for r in rows]).rowcount
 

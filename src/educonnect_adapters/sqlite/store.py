@@ -11,39 +11,23 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
 from urllib.parse import unquote, urlsplit
 
-import attrs
-
-from educonnect_adapters.sql import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
+from educonnect_adapters.sql.accounts import SqlAccounts
 from educonnect_adapters.sql.eligibility import SqlEligibility
 from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
-from educonnect_adapters.sql.masks import CODE_BITS, ROUTE_BITS
 from educonnect_adapters.sql.people import SqlPeople
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
-    account_from_row,
-    account_row,
 )
 from educonnect_adapters.sql.sign_ins import SqlSignIns
-from educonnect_adapters.sql.statistics import statistics_from_counts
-from educonnect_core.accounts import Account
-from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
-from educonnect_core.people import Eleve, Profile, Responsable, ResponsibilityLevel
+from educonnect_core.errors import StorageError
+from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel
 from educonnect_core.serialization import loads
-from educonnect_core.states import AccountState
-from educonnect_core.storage import (
-    AccountQuery,
-    AccountStatus,
-    DuplicateAccount,
-    IdentifierTaken,
-    Page,
-    Statistics,
-)
 from educonnect_core.values import Uai
 
 from .dialect import SQLITE
@@ -60,9 +44,6 @@ _BUSY_TIMEOUT_S: Final = 30.0
 _CACHE_KIB: Final = -65536
 
 _ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
-_INSERT_ACCOUNT: Final = (
-    f"INSERT INTO accounts ({_ACCOUNT_SELECT}) VALUES ({', '.join('?' * len(ACCOUNT_COLUMNS))})"
-)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -162,7 +143,7 @@ class SqliteUnitOfWork:
         self._store = store
         self._conn: sqlite3.Connection | None = store._acquire()
         self._in_transaction = False
-        self.accounts = _Accounts(self)
+        self.accounts = SqlAccounts(lambda: self.conn, self.write, SQLITE)
         self.people = _People(lambda: self.conn, self.write, SQLITE)
         self.eligibility = SqlEligibility(lambda: self.conn, self.write, SQLITE)
         self.audit = SqlAudit(lambda: self.conn, self.write, SQLITE)
@@ -219,221 +200,6 @@ class SqliteUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _integrity(exc: sqlite3.IntegrityError, account: Account) -> Exception:
-    text = str(exc)
-    if "accounts.identifier" in text:
-        return IdentifierTaken(account.identifier or "", account.account_id)
-    if "accounts.account_id" in text:
-        return DuplicateAccount(account.account_id)
-    return StorageError(f"account {account.account_id!r}: {exc}")
-
-
-_ACCOUNT_UPDATE: Final = (
-    "UPDATE accounts SET "
-    + ", ".join(f"{c} = ?" for c in ACCOUNT_COLUMNS[4:17])
-    + ", version = version + 1 WHERE account_id = ? AND version = ?"
-)
-
-
-class _Accounts:
-    def __init__(self, uow: SqliteUnitOfWork) -> None:
-        self._uow = uow
-
-    def _one(self, where: str, *params: object) -> Account | None:
-        row = self._uow.conn.execute(
-            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE {where}", params
-        ).fetchone()
-        return None if row is None else account_from_row(row)
-
-    def get(self, account_id: str) -> Account:
-        account = self._one("account_id = ?", account_id)
-        if account is None:
-            raise NotFound(f"no account {account_id!r}")
-        return account
-
-    def find(self, uai: Uai, profile: Profile, siecle_id: str) -> Account | None:
-        return self._one("account_id = ?", Account.make_id(uai, profile, siecle_id))
-
-    def get_many(self, account_ids: Iterable[str]) -> dict[str, Account]:
-        found: dict[str, Account] = {}
-        for chunk in _chunks(set(account_ids), _IN_BATCH):
-            rows = self._uow.conn.execute(
-                f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE account_id IN "
-                f"({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            for row in rows:
-                found[row[0]] = account_from_row(row)
-        return found
-
-    def by_identifier(self, identifier: str) -> Account:
-        account = self._one("identifier = ?", identifier)
-        if account is None:
-            raise NotFound(f"no account with identifier {identifier!r}")
-        return account
-
-    def identifier_taken(self, identifier: str) -> bool:
-        found = self._uow.conn.execute(
-            "SELECT 1 FROM accounts WHERE identifier = ?", (identifier,)
-        ).fetchone()
-        return found is not None
-
-    def add(self, account: Account) -> Account:
-        stored = attrs.evolve(account, version=1)
-        try:
-            self._uow.write().execute(_INSERT_ACCOUNT, account_row(stored))
-        except sqlite3.IntegrityError as exc:
-            raise _integrity(exc, account) from None
-        return stored
-
-    def add_many(self, accounts: Iterable[Account]) -> int:
-        conn = self._uow.write()
-        count = 0
-        for chunk in _chunks(accounts, BATCH):
-            before = conn.total_changes
-            try:
-                conn.executemany(_INSERT_ACCOUNT, [account_row(a, 1) for a in chunk])
-            except sqlite3.IntegrityError as exc:
-                # rows are inserted in order: the changes made so far point at the culprit
-                culprit = chunk[min(conn.total_changes - before, len(chunk) - 1)]
-                raise _integrity(exc, culprit) from None
-            count += len(chunk)
-        return count
-
-    def update(self, account: Account) -> Account:
-        row = account_row(account)
-        try:
-            cursor = self._uow.write().execute(
-                _ACCOUNT_UPDATE, (*row[4:17], account.account_id, account.version)
-            )
-        except sqlite3.IntegrityError as exc:
-            raise _integrity(exc, account) from None
-        if cursor.rowcount == 1:
-            return attrs.evolve(account, version=account.version + 1)
-        found = self._uow.conn.execute(
-            "SELECT version FROM accounts WHERE account_id = ?", (account.account_id,)
-        ).fetchone()
-        if found is None:
-            raise NotFound(f"no account {account.account_id!r}")
-        raise ConcurrentModification(
-            f"account {account.account_id!r}: saving version {account.version} over stored "
-            f"version {found[0]} (changed by someone else since it was read)"
-        )
-
-    def of_school(self, uai: Uai) -> Iterator[Account]:
-        cursor = self._uow.conn.execute(
-            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE uai = ? ORDER BY account_id",
-            (uai.value,),
-        )
-        return (account_from_row(r) for r in cursor)
-
-    def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
-        rows = self._uow.conn.execute(
-            # the (uai, profile, state) index visits the table's rows in an order close to
-            # storage order: a third faster than the planner's choice on a big school
-            "SELECT account_id, profile, siecle_id, state, deactivation_reason "
-            "FROM accounts INDEXED BY accounts_by_school WHERE uai = ?",
-            (uai.value,),
-        )
-        profiles = {p.value: p for p in Profile}
-        states = {s.value: s for s in AccountState}
-        return (
-            AccountStatus(account_id, profiles[profile], siecle_id, states[state], reason)
-            for account_id, profile, siecle_id, state, reason in rows
-        )
-
-    def query(self, query: AccountQuery) -> Page[Account]:
-        where, params = _where(query)
-        limit = -1 if query.limit is None else query.limit
-        conn = self._uow.conn
-        rows = conn.execute(
-            f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE {where} "
-            "ORDER BY coalesce(name_key, ''), account_id LIMIT ? OFFSET ?",
-            (*params, limit, query.offset),
-        ).fetchall()
-        if query.offset == 0 and (query.limit is None or len(rows) < query.limit):
-            total = len(rows)  # the page holds every match: no second scan
-        else:
-            total = self.count(query)
-        return Page(tuple(map(account_from_row, rows)), total, query.offset, query.limit)
-
-    def count(self, query: AccountQuery) -> int:
-        where, params = _where(query)
-        sql = f"SELECT count(*) FROM accounts WHERE {where}"
-        return int(self._uow.conn.execute(sql, params).fetchone()[0])
-
-    def statistics(self, uai: Uai | None = None) -> Statistics:
-        # Every query groups by uai first, so that it streams over a covering index in
-        # order (no sort), for one school or for the whole store; Python adds up.
-        conn = self._uow.conn
-        scope, params = ("uai = ?", (uai.value,)) if uai is not None else ("1", ())
-        profile_state = conn.execute(
-            f"SELECT uai, profile, state, count(*) FROM accounts WHERE {scope} GROUP BY 1, 2, 3",
-            params,
-        )
-        divisions = conn.execute(
-            "SELECT uai, division, state, count(*) FROM accounts "
-            f"WHERE {scope} AND division IS NOT NULL GROUP BY 1, 2, 3",
-            params,
-        )
-        more_divisions = conn.execute(
-            "SELECT j.value, a.state, count(*) FROM accounts a, json_each(a.more_divisions) j "
-            f"WHERE {scope.replace('uai', 'a.uai')} AND a.more_divisions IS NOT NULL "
-            "GROUP BY 1, 2",
-            params,
-        )
-        routes = conn.execute(
-            "SELECT uai, route, count(*) FROM accounts "
-            f"WHERE {scope} AND route IS NOT NULL GROUP BY 1, 2",
-            params,
-        )
-        masks = conn.execute(
-            "SELECT uai, blocker_mask, eligible_mask, state, count(*) FROM accounts "
-            f"WHERE {scope} AND blocker_mask IS NOT NULL GROUP BY 1, 2, 3, 4",
-            params,
-        )
-        return statistics_from_counts(
-            ((p, s, n) for _, p, s, n in profile_state),
-            chain(((d, s, n) for _, d, s, n in divisions), more_divisions),
-            ((r, n) for _, r, n in routes),
-            ((s, m, e, n) for _, m, e, s, n in masks),
-        )
-
-
-def _where(query: AccountQuery) -> tuple[str, tuple[object, ...]]:
-    clauses: list[str] = ["1"]
-    params: list[object] = []
-
-    def add(clause: str, *values: object) -> None:
-        clauses.append(clause)
-        params.extend(values)
-
-    if query.uai is not None:
-        add("uai = ?", query.uai.value)
-    if query.profile is not None:
-        add("profile = ?", query.profile.value)
-    if query.state is not None:
-        add(state_clause(query.state))
-    if query.activated_by is not None:
-        add("route = ?", query.activated_by.value)
-    if query.division is not None:
-        add(
-            "(division = ? OR instr(more_divisions, json_quote(?)) > 0)",
-            query.division,
-            query.division,
-        )
-    if query.route is not None:
-        bit = ROUTE_BITS[query.route]
-        add("(eligible_mask & ?) " + ("!= 0" if query.eligible else "= 0"), bit)
-    if query.blocker is not None:
-        add("(blocker_mask & ?) != 0", CODE_BITS[query.blocker])
-    if query.blocked is not None:
-        add(BLOCKED_SQL if query.blocked else NOT_BLOCKED_SQL)
-    if (fragment := query.name_fragment) is not None:
-        add("instr(name_key, ?) > 0", fragment)
-    return " AND ".join(clauses), tuple(params)
 
 
 class _People(SqlPeople):
