@@ -15,21 +15,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
-from educonnect_adapters.sql.accounts import SqlAccounts
-from educonnect_adapters.sql.eligibility import SqlEligibility
-from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.people import SqlPeople
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
-from educonnect_adapters.sql.sign_ins import SqlSignIns
+from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
 from educonnect_core.errors import StorageError
 from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel
 from educonnect_core.serialization import loads
@@ -143,25 +139,12 @@ class PostgresStore:
             conn.close()
 
 
-class PostgresUnitOfWork:
+class PostgresUnitOfWork(SqlUnitOfWork[Conn]):
     """A unit of work: one transaction on one connection."""
 
     def __init__(self, store: PostgresStore) -> None:
         self._store = store
-        self._conn: Conn | None = store._acquire()
-        self.accounts = SqlAccounts(lambda: self.conn, self.write, POSTGRES)
-        self.people = _People(lambda: self.conn, self.write, POSTGRES)
-        self.eligibility = SqlEligibility(lambda: self.conn, self.write, POSTGRES)
-        self.audit = SqlAudit(lambda: self.conn, self.write, POSTGRES)
-        self.deliveries = SqlDeliveries(lambda: self.conn, self.write, POSTGRES)
-        self.exports = SqlExports(lambda: self.conn, self.write, POSTGRES)
-        self.sign_ins = SqlSignIns(lambda: self.conn, lambda: self.conn, "%s")
-
-    @property
-    def conn(self) -> Conn:
-        if self._conn is None:
-            raise StorageError("this unit of work is finished")
-        return self._conn
+        super().__init__(store._acquire(), POSTGRES, _People)
 
     def write(self) -> Conn:
         """The connection inside this unit of work's transaction, opened if need be
@@ -185,17 +168,6 @@ class PostgresUnitOfWork:
             return
         conn, self._conn = self._conn, None
         self._store._release(conn)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class _People(SqlPeople):

@@ -165,6 +165,17 @@ class SqlPeople:
             raise NotFound(f"no eleve {eleve_id!r} in {uai}")
         return loads(found[0], Eleve)
 
+    def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
+        """Students by INE, over every school (each backend spells the JSON path)."""
+        raise NotImplementedError
+
+    def legal_representatives(
+        self, students: Iterable[tuple[Uai, str]]
+    ) -> dict[tuple[Uai, str], list[Responsable]]:
+        """The legal representatives of each (school, student) (each backend spells
+        the list of pairs)."""
+        raise NotImplementedError
+
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:
         found = (
             self._read()

@@ -13,18 +13,14 @@ import threading
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
-from educonnect_adapters.sql.accounts import SqlAccounts
-from educonnect_adapters.sql.eligibility import SqlEligibility
-from educonnect_adapters.sql.logs import SqlAudit, SqlDeliveries, SqlExports
 from educonnect_adapters.sql.people import SqlPeople
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
-from educonnect_adapters.sql.sign_ins import SqlSignIns
+from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
 from educonnect_core.errors import StorageError
 from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel
 from educonnect_core.serialization import loads
@@ -136,26 +132,13 @@ class SqliteStore:
             conn.close()
 
 
-class SqliteUnitOfWork:
+class SqliteUnitOfWork(SqlUnitOfWork[sqlite3.Connection]):
     """A unit of work on one connection (see the module docstring)."""
 
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        self._conn: sqlite3.Connection | None = store._acquire()
+        super().__init__(store._acquire(), SQLITE, _People)
         self._in_transaction = False
-        self.accounts = SqlAccounts(lambda: self.conn, self.write, SQLITE)
-        self.people = _People(lambda: self.conn, self.write, SQLITE)
-        self.eligibility = SqlEligibility(lambda: self.conn, self.write, SQLITE)
-        self.audit = SqlAudit(lambda: self.conn, self.write, SQLITE)
-        self.deliveries = SqlDeliveries(lambda: self.conn, self.write, SQLITE)
-        self.exports = SqlExports(lambda: self.conn, self.write, SQLITE)
-        self.sign_ins = SqlSignIns(lambda: self.conn, self.write, "?")
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise StorageError("this unit of work is finished")
-        return self._conn
 
     def write(self) -> sqlite3.Connection:
         """The connection, inside the write transaction (opened on first use)."""
@@ -189,17 +172,6 @@ class SqliteUnitOfWork:
         finally:
             conn, self._conn = self._conn, None
             self._store._release(conn)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class _People(SqlPeople):
