@@ -13,7 +13,6 @@ NOTHING``) so that a refused write leaves the unit of work usable.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -22,6 +21,7 @@ import psycopg
 from psycopg import sql
 
 from educonnect_adapters.sql.people import SqlPeople
+from educonnect_adapters.sql.pool import ConnectionPool
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
@@ -67,15 +67,26 @@ def _redacted(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def _reusable(conn: Conn) -> bool:
+    """Rolled back and still open: fit for the next unit of work."""
+    if conn.closed:
+        return False
+    try:
+        conn.rollback()
+    except psycopg.Error:
+        return False
+    return not conn.closed
+
+
 class PostgresStore:
     """A PostgreSQL schema; opening it creates or migrates the schema."""
 
     def __init__(self, url: str) -> None:
         self._url = url
         self.conninfo, self.schema = split_url(url)
-        self._pool: list[Conn] = []
-        self._lock = threading.Lock()
-        self._closed = False
+        self._pool = ConnectionPool(
+            self._connect, _redacted(url), size=_POOL_SIZE, reusable=_reusable
+        )
         conn = self._connect()
         try:
             with conn.transaction():
@@ -109,34 +120,16 @@ class PostgresStore:
         return conn
 
     def _acquire(self) -> Conn:
-        with self._lock:
-            if self._closed:
-                raise StorageError(f"store {_redacted(self._url)!r} is closed")
-            if self._pool:
-                return self._pool.pop()
-        return self._connect()
+        return self._pool.acquire()
 
     def _release(self, conn: Conn) -> None:
-        if not conn.closed:
-            try:
-                conn.rollback()
-            except psycopg.Error:
-                conn.close()
-        with self._lock:
-            if not conn.closed and not self._closed and len(self._pool) < _POOL_SIZE:
-                self._pool.append(conn)
-                return
-        conn.close()
+        self._pool.release(conn)
 
     def unit_of_work(self) -> PostgresUnitOfWork:
         return PostgresUnitOfWork(self)
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            pool, self._pool = self._pool, []
-        for conn in pool:
-            conn.close()
+        self._pool.close()
 
 
 class PostgresUnitOfWork(SqlUnitOfWork[Conn]):

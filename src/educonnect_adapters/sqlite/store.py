@@ -9,7 +9,6 @@ connections are kept in a small pool.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 from educonnect_adapters.sql.people import SqlPeople
+from educonnect_adapters.sql.pool import ConnectionPool
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
@@ -68,9 +68,7 @@ class SqliteStore:
     def __init__(self, path: Path, url: str | None = None) -> None:
         self.path = path
         self._url = url or f"sqlite:///{path}"
-        self._pool: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._closed = False
+        self._pool = ConnectionPool(self._connect, self._url, size=_POOL_SIZE)
         conn = self._connect()
         try:
             migrate(conn, str(path))
@@ -107,29 +105,16 @@ class SqliteStore:
         return conn
 
     def _acquire(self) -> sqlite3.Connection:
-        with self._lock:
-            if self._closed:
-                raise StorageError(f"store {self._url!r} is closed")
-            if self._pool:
-                return self._pool.pop()
-        return self._connect()
+        return self._pool.acquire()
 
     def _release(self, conn: sqlite3.Connection) -> None:
-        with self._lock:
-            if not self._closed and len(self._pool) < _POOL_SIZE:
-                self._pool.append(conn)
-                return
-        conn.close()
+        self._pool.release(conn)
 
     def unit_of_work(self) -> SqliteUnitOfWork:
         return SqliteUnitOfWork(self)
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            pool, self._pool = self._pool, []
-        for conn in pool:
-            conn.close()
+        self._pool.close()
 
 
 class SqliteUnitOfWork(SqlUnitOfWork[sqlite3.Connection]):
