@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 
 from educonnect_adapters.sql.people import SqlPeople
-from educonnect_adapters.sql.pool import ConnectionPool
+from educonnect_adapters.sql.pool import ConnectionPool, prepared
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
@@ -87,20 +87,15 @@ class PostgresStore:
         self._pool = ConnectionPool(
             self._connect, _redacted(url), size=_POOL_SIZE, reusable=_reusable
         )
-        conn = self._connect()
-        try:
-            with conn.transaction():
-                conn.execute(
-                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
-                )
-            migrate(conn, _redacted(url))
-        except psycopg.Error as exc:
-            conn.close()
-            raise StorageError(f"{_redacted(url)}: cannot prepare the schema: {exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
-        self._release(conn)
+        what = f"{_redacted(url)}: cannot prepare the schema"
+        self._release(prepared(self._connect(), self._prepare, psycopg.Error, what))
+
+    def _prepare(self, conn: Conn) -> None:
+        with conn.transaction():
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
+            )
+        migrate(conn, _redacted(self._url))
 
     @classmethod
     def open(cls, url: str) -> PostgresStore:

@@ -8,7 +8,7 @@ from typing import Generic, Protocol, TypeVar
 
 from educonnect_core.errors import StorageError
 
-__all__ = ["ConnectionPool"]
+__all__ = ["ConnectionPool", "prepared"]
 
 
 class _Closable(Protocol):
@@ -60,3 +60,23 @@ class ConnectionPool(Generic[C]):
             pool, self._pool = self._pool, []
         for conn in pool:
             conn.close()
+
+
+def prepared(
+    conn: C,
+    prepare: Callable[[C], object],
+    failure: type[Exception] | tuple[type[Exception], ...],
+    what: str,
+) -> C:
+    """``conn`` once ``prepare`` ran on it (schema created or migrated); the
+    connection is closed, and a ``failure`` becomes one StorageError line naming
+    ``what``, if it did not."""
+    try:
+        prepare(conn)
+    except failure as exc:
+        conn.close()
+        raise StorageError(f"{what}: {exc}") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn

@@ -16,7 +16,7 @@ from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 from educonnect_adapters.sql.people import SqlPeople
-from educonnect_adapters.sql.pool import ConnectionPool
+from educonnect_adapters.sql.pool import ConnectionPool, prepared
 from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
@@ -69,15 +69,10 @@ class SqliteStore:
         self.path = path
         self._url = url or f"sqlite:///{path}"
         self._pool = ConnectionPool(self._connect, self._url, size=_POOL_SIZE)
-        conn = self._connect()
-        try:
-            migrate(conn, str(path))
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StorageError(f"{path}: cannot open as an educonnect store: {exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
+        what = f"{path}: cannot open as an educonnect store"
+        conn = prepared(
+            self._connect(), lambda c: migrate(c, str(path)), sqlite3.DatabaseError, what
+        )
         self._release(conn)
 
     @classmethod
