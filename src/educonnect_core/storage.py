@@ -375,11 +375,6 @@ class AccountRepository(Protocol):
         """Every account of a school, ordered by ``account_id``."""
         ...
 
-    def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
-        """The status of every account of a school, in no particular order
-        (much cheaper than :meth:`of_school`)."""
-        ...
-
     def query(self, query: AccountQuery) -> Page[Account]: ...
 
     def count(self, query: AccountQuery) -> int: ...
@@ -446,11 +441,6 @@ class PeopleRepository(Protocol):
 
     def links(self, uai: Uai) -> Iterator[Link]:
         """Ordered by ``(eleve_id, personne_id)``."""
-        ...
-
-    def stored_forms(self, uai: Uai) -> StoredForms:
-        """The school's students, responsables and links as stored, not decoded
-        (empty when the school is unknown)."""
         ...
 
     def links_of_eleve(self, uai: Uai, eleve_id: str) -> list[Link]: ...
@@ -541,6 +531,29 @@ class ExportLog(Protocol):
 
     def effective_after(self, uai: Uai, at: dt.datetime) -> list[AppliedExport]:
         """The school's exports whose ``effective_from`` is after ``at``, by ``seq``."""
+        ...
+
+
+@runtime_checkable
+class HasStatuses(Protocol):
+    """Optional speed capability of an accounts repository (see
+    :mod:`educonnect_core.capabilities` for the fallback)."""
+
+    def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
+        """The status of every account of a school, in no particular order
+        (much cheaper than :meth:`AccountRepository.of_school`)."""
+        ...
+
+
+@runtime_checkable
+class HasStoredForms(Protocol):
+    """Optional speed capability of a people repository (see
+    :mod:`educonnect_core.capabilities` for the fallback)."""
+
+    def stored_forms(self, uai: Uai) -> StoredForms:
+        """The school's students, responsables and links as stored, not decoded
+        (empty when the school is unknown); the text must be
+        :func:`~educonnect_core.serialization.dumps`'s."""
         ...
 
 

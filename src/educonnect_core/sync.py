@@ -40,6 +40,7 @@ from typing import Final, TypeVar
 import attrs
 
 from .accounts import Account
+from .capabilities import statuses_of, stored_forms_of
 from .changeset import (
     AccountChange,
     AccountChangeKind,
@@ -309,11 +310,11 @@ class _Stored:
             school: School | None = uow.people.get_school(uai)
         except NotFound:
             school = None
-        forms = _NO_FORMS if school is None else uow.people.stored_forms(uai)
+        forms = _NO_FORMS if school is None else stored_forms_of(uow.people, uai)
         of_eleves: dict[str, AccountStatus] = {}
         of_responsables: dict[str, AccountStatus] = {}
         if school is not None:
-            for status in uow.accounts.statuses(uai):
+            for status in statuses_of(uow.accounts, uai):
                 by_id = of_eleves if status.profile is Profile.ELEVE else of_responsables
                 by_id[status.siecle_id] = status
         statuses = {Profile.ELEVE: of_eleves, Profile.RESPONSABLE: of_responsables}
