@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
@@ -13,6 +14,8 @@ from educonnect_adapters.sql.rows import SNAPSHOT_COLUMNS
 from educonnect_core.errors import StorageError
 
 __all__ = ["POSTGRES"]
+
+_CURSORS: Final = itertools.count()
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -64,8 +67,15 @@ class PostgresDialect:
     def index_hint(self, index: str) -> str:
         return ""  # the planner has statistics
 
-    def stream(self, cursor: psycopg.Cursor[Row]) -> Iterable[Row]:
-        return cursor.fetchall()  # the connection serves other queries meanwhile
+    def stream(self, conn: Connection, sql: str, params: Sequence[object]) -> Iterator[Row]:
+        # a server-side cursor, read by pages; other statements may run on the
+        # connection meanwhile (inside the unit of work's transaction)
+        if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            conn.execute("SELECT 1")  # a named cursor lives in a transaction
+        with conn.cursor(name=f"stream_{next(_CURSORS)}") as cursor:
+            cursor.itersize = 2000
+            cursor.execute(sql, params)
+            yield from cursor
 
     def contains(self, column: str) -> str:
         return f"strpos({column}, %s) > 0"

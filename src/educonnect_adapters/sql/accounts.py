@@ -180,14 +180,16 @@ class SqlAccounts:
         )
 
     def of_school(self, uai: Uai) -> Iterator[Account]:
-        rows = self._read().execute(
+        rows = self._d.stream(
+            self._read(),
             f"SELECT {_SELECT} FROM accounts WHERE uai = {self._p} ORDER BY account_id",
             (uai.value,),
         )
-        return (account_from_row(r) for r in self._d.stream(rows))
+        return (account_from_row(r) for r in rows)
 
     def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
-        rows = self._read().execute(
+        rows = self._d.stream(
+            self._read(),
             # SQLite: the (uai, profile, state) index visits the rows in an order close to
             # storage order, a third faster than its planner's choice on a big school
             "SELECT account_id, profile, siecle_id, state, deactivation_reason "
@@ -198,7 +200,7 @@ class SqlAccounts:
         states = {s.value: s for s in AccountState}
         return (
             AccountStatus(account_id, profiles[profile], siecle_id, states[state], reason)
-            for account_id, profile, siecle_id, state, reason in self._d.stream(rows)
+            for account_id, profile, siecle_id, state, reason in rows
         )
 
     def query(self, query: AccountQuery) -> Page[Account]:

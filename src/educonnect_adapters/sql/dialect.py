@@ -72,8 +72,9 @@ class Dialect(Protocol):
         """The clause that makes the planner use ``index`` (or nothing)."""
         ...
 
-    def stream(self, cursor: Any) -> Iterable[Row]:
-        """The rows of ``cursor``, streamed where the connection allows it."""
+    def stream(self, conn: Any, sql: str, params: Sequence[object]) -> Iterator[Row]:
+        """The rows of a query, streamed (a cursor, or a server-side cursor): a
+        school's listing never sits in memory whole."""
         ...
 
     def contains(self, column: str) -> str:

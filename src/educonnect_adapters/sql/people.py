@@ -190,17 +190,20 @@ class SqlPeople:
         return loads(found[0], Responsable)
 
     def eleves(self, uai: Uai) -> Iterator[Eleve]:
-        rows = self._read().execute(
-            f"SELECT data FROM eleves WHERE uai = {self._p} ORDER BY eleve_id", (uai.value,)
+        rows = self._d.stream(
+            self._read(),
+            f"SELECT data FROM eleves WHERE uai = {self._p} ORDER BY eleve_id",
+            (uai.value,),
         )
-        return (loads(r[0], Eleve) for r in self._d.stream(rows))
+        return (loads(r[0], Eleve) for r in rows)
 
     def responsables(self, uai: Uai) -> Iterator[Responsable]:
-        rows = self._read().execute(
+        rows = self._d.stream(
+            self._read(),
             f"SELECT data FROM responsables WHERE uai = {self._p} ORDER BY personne_id",
             (uai.value,),
         )
-        return (loads(r[0], Responsable) for r in self._d.stream(rows))
+        return (loads(r[0], Responsable) for r in rows)
 
     def _links(self, where: str, params: Sequence[object], index: str | None = None) -> list[Link]:
         # sorted here, and the index named where the dialect can: without statistics
@@ -215,12 +218,13 @@ class SqlPeople:
         return [_link(r) for r in rows]
 
     def links(self, uai: Uai) -> Iterator[Link]:
-        rows = self._read().execute(
+        rows = self._d.stream(
+            self._read(),
             f"SELECT {_LINK_COLUMNS} FROM links WHERE uai = {self._p} "
             "ORDER BY eleve_id, personne_id",
             (uai.value,),
         )
-        return (_link(r) for r in self._d.stream(rows))
+        return (_link(r) for r in rows)
 
     def stored_forms(self, uai: Uai) -> StoredForms:
         read = self._read()

@@ -75,8 +75,8 @@ class SqliteDialect:
     def index_hint(self, index: str) -> str:
         return f"INDEXED BY {index}"
 
-    def stream(self, cursor: sqlite3.Cursor) -> Iterable[Row]:
-        return cursor
+    def stream(self, conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> Iterator[Row]:
+        return iter(conn.execute(sql, params))
 
     def contains(self, column: str) -> str:
         return f"instr({column}, ?) > 0"
