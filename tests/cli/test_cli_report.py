@@ -65,6 +65,17 @@ def test_report_lists_people_to_fix_per_class(report: Path) -> None:
     assert "3A — notifié : 2" in titles
 
 
+def test_report_counts_persons(report: Path) -> None:
+    page = lxml_html.fromstring(report.read_bytes())
+    cards = {
+        str(c.xpath("string(span)")): str(c.xpath("string(b)")) for c in page.find_class("persons")
+    }
+    # one school: every record is one person, none at another school yet
+    assert cards["personnes actives"] == "0"
+    assert cards["présentes dans plusieurs établissements"] == "0"
+    assert any(k.startswith("personnes (") and v == "7" for k, v in cards.items())
+
+
 def test_report_in_english(cli: Run, imported: Path) -> None:
     assert cli("report", "--html", "en.html", "--lang", "en").code == 0
     text = (imported / "en.html").read_text(encoding="utf-8")

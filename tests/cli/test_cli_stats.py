@@ -73,3 +73,24 @@ def test_several_schools_need_uai_or_all_schools(cli: Run, imported: Path) -> No
     assert both["total"] == 14
     assert both["blocked_to_activate"] == 2 * one["blocked_to_activate"]  # the same export twice
     assert "Tous les établissements" in cli("stats", "--all-schools").out
+
+
+def test_persons_counted_once_over_schools(cli: Run, imported: Path) -> None:
+    # the same export at a second school: who meets the grouping rule is one
+    # person with two accounts (the others are not merged by guess)
+    other = write_export(imported / "other", uai="0990008W")
+    assert cli("import", *other, "--uai", "0990008W").code == 0
+    (imported / "educonnect.toml").unlink()
+    one = json.loads(cli("stats", "--json", "--uai", "0990008W").out)["persons"]
+    both = json.loads(cli("stats", "--json", "--all-schools").out)
+    persons = both["persons"]
+    assert both["total"] == 14
+    assert persons["grouped"] == one["grouped"] > 0
+    assert one["total"] == 7  # every record of the school is one person
+    assert persons["total"] == 14 - persons["grouped"]  # a grouped person counts once
+    for profile in ("eleve", "responsable"):
+        figures = persons["by_profile"][profile]
+        assert figures["accounts"] == sum(both["by_profile_state"][profile].values())
+        assert figures["persons"] == sum(figures["by_state"].values())
+    text = cli("stats", "--all-schools").out
+    assert f"Personnes : {persons['total']}" in text

@@ -88,6 +88,11 @@ _WORDS: Final = {
         "le lendemain matin.",
         "people": "personnes",
         "person": "personne",
+        "persons": "personnes (un parent ou un élève présent dans plusieurs établissements "
+        "compte une fois)",
+        "persons_active": "personnes actives",
+        "grouped": "présentes dans plusieurs établissements",
+        "candidates": "rapprochements à vérifier",
     },
     "en": {
         "title": "EduConnect accounts",
@@ -137,6 +142,10 @@ _WORDS: Final = {
         "footer": "SIECLE corrections take effect the next morning.",
         "people": "people",
         "person": "person",
+        "persons": "persons (a parent or student at several schools counts once)",
+        "persons_active": "active persons",
+        "grouped": "at several schools",
+        "candidates": "grouping candidates to check",
     },
 }
 
@@ -388,7 +397,25 @@ def _profiles(figures: Figures, w: Mapping[str, str]) -> str:
     return (
         f"<table><thead><tr><th>{_e(w['profile'])}</th>{head}"
         f'<th class="n">{_e(w["total"])}</th></tr></thead><tbody>{rows}</tbody></table>'
+        + _persons(figures, w)
     )
+
+
+def _persons(figures: Figures, w: Mapping[str, str]) -> str:
+    """Persons next to accounts (``docs/explanation/persons.md``)."""
+    p = figures.persons
+    if p is None:
+        return ""
+    cards = [
+        (p.total, w["persons"]),
+        (p.active, w["persons_active"]),
+        (p.grouped, w["grouped"]),
+        (p.candidates, w["candidates"]),
+    ]
+    inner = "".join(
+        f'<div class="card persons"><b>{_e(v)}</b><span>{_e(t)}</span></div>' for v, t in cards
+    )
+    return f'<div class="cards">{inner}</div>'
 
 
 _EXPORT_KINDS: Final = ("created", "deactivated", "reactivated", "records_updated", "links_changed")

@@ -19,6 +19,7 @@ import attrs
 from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
 from educonnect_core.observed_activity import DORMANT_AFTER, ObservedActivity, observed_activity
 from educonnect_core.people import Profile, School
+from educonnect_core.persons import PersonStatistics, load_persons
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
 from educonnect_core.storage import AppliedExport, Statistics, UnitOfWork
@@ -73,6 +74,10 @@ class Figures:
     exports: tuple[AppliedExport, ...] = ()
     #: what the sign-ins say (one school, when a time is given to :func:`gather`)
     observed: ObservedActivity | None = None
+    #: persons (one per grouped person, ``docs/explanation/persons.md``) with a
+    #: record at the school (every school: ``None`` school); their state counts
+    #: every school
+    persons: PersonStatistics | None = None
 
     @property
     def by_route(self) -> Mapping[Route, int]:
@@ -117,7 +122,8 @@ def gather(
         exports = tuple(uow.exports.effective_after(school.uai, _EPOCH))
         if at is not None:
             observed = observed_activity(uow, school.uai, at, dormant_after=dormant_after)
-    return Figures(school, stats, classes, stats.blocked, exports, observed)
+    persons = load_persons(uow).statistics(uai)
+    return Figures(school, stats, classes, stats.blocked, exports, observed, persons)
 
 
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -217,6 +223,7 @@ def as_json(figures: Figures) -> dict[str, object]:
         ],
         "blocked_to_activate": figures.blocked_to_activate,
         "observed": _observed_json(figures.observed),
+        "persons": _persons_json(figures.persons),
         "exports": [
             {
                 "exported_at": e.exported_at.isoformat(),
@@ -288,6 +295,8 @@ def print_figures(settings: Settings, figures: Figures) -> None:
             for code, n in figures.blockers.items()
         ],
     )
+    if figures.persons is not None:
+        print_persons(settings, figures.persons)
     if figures.school is None or figures.blocked_to_activate is None:
         return
     if figures.observed is not None:
@@ -319,6 +328,49 @@ def print_figures(settings: Settings, figures: Figures) -> None:
                 *(export_counts(e).get(k, 0) for k in kinds),
             ]
             for e in figures.exports
+        ],
+    )
+
+
+def _persons_json(p: PersonStatistics | None) -> dict[str, object] | None:
+    if p is None:
+        return None
+    return {
+        "total": p.total,
+        "active": p.active,
+        "grouped": p.grouped,
+        "candidates": p.candidates,
+        "by_profile": {
+            profile.value: {
+                "persons": p.persons(profile),
+                "accounts": p.accounts_by_profile.get(profile, 0),
+                "by_state": {s.value: p.persons(profile, s) for s in AccountState},
+            }
+            for profile in Profile
+        },
+    }
+
+
+def print_persons(settings: Settings, p: PersonStatistics) -> None:
+    """Persons next to accounts: a grouped person counts once, in one state."""
+
+    def t(fr: str, en: str) -> str:
+        return tr(settings, fr, en)
+
+    print()
+    print(
+        t(
+            f"Personnes : {p.total} (actives : {p.active}) ; présentes dans plusieurs "
+            f"établissements : {p.grouped} ; rapprochements à vérifier : {p.candidates}",
+            f"Persons: {p.total} (active: {p.active}); at several schools: {p.grouped}; "
+            f"grouping candidates to check: {p.candidates}",
+        )
+    )
+    print_table(
+        [t("profil", "profile"), t("personnes", "persons"), t("comptes", "accounts")],
+        [
+            [label(settings, profile), p.persons(profile), p.accounts_by_profile.get(profile, 0)]
+            for profile in Profile
         ],
     )
 
