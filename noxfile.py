@@ -1,6 +1,9 @@
-"""Developer sessions: ``nox -s tests lint typing docs bench``."""
+"""Developer sessions: ``nox -s tests lint typing docs bench sdist``."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import nox
 
@@ -16,14 +19,14 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    session.install("ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    session.install("-e", ".[dev]")
+    session.install("-e", ".[dev]", "mypy==2.4.1")
     session.run("mypy")
 
 
@@ -39,3 +42,22 @@ def docs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("python", "-m", "bench", *session.posargs)
+
+
+@nox.session
+def sdist(session: nox.Session) -> None:
+    """Build sdist and wheel, check them, then run the sdist's tests against the wheel."""
+    tmp = Path(session.create_tmp())
+    for old in tmp.glob("*"):
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
+    session.install("build", "twine")
+    session.run("python", "-m", "build", "--outdir", str(tmp), external=False)
+    session.run("twine", "check", "--strict", *map(str, tmp.glob("educonnect-*")))
+    (wheel,) = tmp.glob("educonnect-*.whl")
+    (archive,) = tmp.glob("educonnect-*.tar.gz")
+    session.install(f"{wheel}[test]")
+    shutil.unpack_archive(archive, tmp)
+    (unpacked,) = (p for p in tmp.iterdir() if p.is_dir())
+    # from the unpacked sdist, whose src/ is not importable: the tests import the wheel
+    session.chdir(unpacked)
+    session.run("python", "-m", "pytest", "-q", "-p", "no:randomly", *session.posargs)

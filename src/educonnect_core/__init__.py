@@ -6,6 +6,8 @@ in through the ports of :mod:`educonnect_core.ports`.
 
 from __future__ import annotations
 
+from importlib import metadata as _metadata
+
 from .accounts import Account, ProvisionalCredential
 from .blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
 from .eligibility import (
@@ -44,6 +46,11 @@ from .routes import Route
 from .schedule import RefreshSchedule
 from .states import AccountState, Event
 from .values import BirthDate, EmailAddress, Ine, Invalid, MobilePhone, PersonName, Uai
+
+try:
+    __version__: str = _metadata.version("educonnect")
+except _metadata.PackageNotFoundError:  # pragma: no cover - run from a bare source tree
+    __version__ = "0+unknown"
 
 __all__ = [
     "CATALOGUE",
@@ -87,6 +94,7 @@ __all__ = [
     "StudentStatus",
     "TransitionNotAllowed",
     "Uai",
+    "__version__",
     "evaluate",
     "evaluate_eleve",
     "evaluate_responsable",

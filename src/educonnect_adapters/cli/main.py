@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Final
 
+from educonnect_core import __version__
 from educonnect_core.errors import (
     ActionRefused,
     EduconnectError,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Administration des comptes EduConnect / EduConnect account administration",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         module = importlib.import_module(f"educonnect_adapters.cli.{name}")
