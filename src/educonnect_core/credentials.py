@@ -29,7 +29,7 @@ from .channels import NotificationKind
 from .errors import InvalidValue
 from .people import Profile
 from .ports import RandomSource
-from .values import EmailAddress, MobilePhone, PersonName, Uai, fold
+from .values import EmailAddress, MobilePhone, PersonName, Uai, as_uai, fold
 
 __all__ = [
     "DEFAULT_SCRYPT",
@@ -170,7 +170,7 @@ def verify_password(password: str, encoded: str) -> bool:
 
 
 def _to_uai(value: Uai | str) -> Uai:
-    return value if isinstance(value, Uai) else Uai.parse(value)
+    return as_uai(value, "IssuedCredential.uai")
 
 
 @attrs.frozen

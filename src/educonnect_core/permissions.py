@@ -31,7 +31,7 @@ import attrs
 from .actions import IDENTITY_PROVIDER_ACTIONS, STAFF_ACTIONS, Action
 from .errors import InvalidValue, PermissionDenied
 from .people import Profile
-from .values import Uai
+from .values import Uai, as_optional_uai, as_uai
 
 __all__ = [
     "MAX_DELEGATION",
@@ -129,6 +129,14 @@ def _frozen_actions(value: Iterable[Action]) -> frozenset[Action]:
     return frozenset(value)
 
 
+def _delegation_uai(value: Uai | str) -> Uai:
+    return as_uai(value, "Delegation.uai")
+
+
+def _actor_uai(value: Uai | str | None) -> Uai | None:
+    return as_optional_uai(value, "Actor.uai")
+
+
 @attrs.frozen
 class Delegation:
     """A DELEG-CE delegation from a chef d'établissement to a staff member.
@@ -137,7 +145,7 @@ class Delegation:
     """
 
     delegation_id: str
-    uai: Uai
+    uai: Uai = attrs.field(converter=_delegation_uai)
     delegate_id: str
     granted_by: str
     granted_at: dt.datetime
@@ -224,7 +232,7 @@ class Actor:
 
     actor_id: str
     role: Role
-    uai: Uai | None
+    uai: Uai | None = attrs.field(converter=_actor_uai)
     delegation: Delegation | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -241,15 +249,15 @@ class Actor:
             raise InvalidValue("Actor.uai", None, f"expected the school of the {self.role.value}")
 
     @classmethod
-    def chef_etablissement(cls, actor_id: str, uai: Uai) -> Self:
+    def chef_etablissement(cls, actor_id: str, uai: Uai | str) -> Self:
         return cls(actor_id, Role.CHEF_ETABLISSEMENT, uai)
 
     @classmethod
-    def directeur_ecole(cls, actor_id: str, uai: Uai) -> Self:
+    def directeur_ecole(cls, actor_id: str, uai: Uai | str) -> Self:
         return cls(actor_id, Role.DIRECTEUR_ECOLE, uai)
 
     @classmethod
-    def adjoint(cls, actor_id: str, uai: Uai) -> Self:
+    def adjoint(cls, actor_id: str, uai: Uai | str) -> Self:
         return cls(actor_id, Role.ADJOINT, uai)
 
     @classmethod
@@ -308,12 +316,13 @@ def authorize(
     access: AccessContext,
     action: Action,
     *,
-    uai: Uai,
+    uai: Uai | str,
     profile: Profile,
     at: dt.datetime,
 ) -> None:
     """Raise :class:`PermissionDenied` unless ``actor`` may do ``action`` on an
     account of ``profile`` at school ``uai``, from ``access``, at ``at``."""
+    uai = as_uai(uai)
     authorize_request(actor, access, action, at)
     if actor.role is not Role.IDENTITY_PROVIDER and actor.uai != uai:
         raise PermissionDenied(Right.school(uai))

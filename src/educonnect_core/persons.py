@@ -32,7 +32,7 @@ from .people import Profile
 from .routes import Route
 from .states import AccountState
 from .storage import UnitOfWork
-from .values import Uai
+from .values import Uai, as_optional_uai
 
 __all__ = [
     "ACTIVE_STATES",
@@ -179,8 +179,9 @@ class PersonView:
             return None
         return status.activated_account
 
-    def statuses(self, uai: Uai | None = None) -> Iterator[PersonStatus]:
+    def statuses(self, uai: Uai | str | None = None) -> Iterator[PersonStatus]:
         """Every person (with a record at ``uai`` when given), by ``person_id``."""
+        uai = as_optional_uai(uai)
         for person in self.persons:
             if uai is not None and uai not in person.schools:
                 continue
@@ -190,9 +191,10 @@ class PersonView:
                 (self.accounts[a] for a in person.account_ids if a in self.accounts),
             )
 
-    def statistics(self, uai: Uai | None = None) -> PersonStatistics:
+    def statistics(self, uai: Uai | str | None = None) -> PersonStatistics:
         """Persons by profile and state; with ``uai``, the persons with a record
         there (their state counts every school)."""
+        uai = as_optional_uai(uai)
         by_ps: Counter[tuple[Profile, AccountState]] = Counter()
         by_profile: Counter[Profile] = Counter()
         grouped = 0

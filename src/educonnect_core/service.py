@@ -56,7 +56,7 @@ from .ports import Clock, RandomSource
 from .snapshots import refresh_snapshot
 from .states import AccountState, Event
 from .storage import AccountQuery, IdentifierTaken, Store, UnitOfWork
-from .values import Uai
+from .values import Uai, as_optional_uai
 
 if TYPE_CHECKING:
     from .observed import SignInSummary
@@ -168,21 +168,25 @@ class ActionResult:
         )
 
 
+def _selection_uai(value: Uai | str | None) -> Uai | None:
+    return as_optional_uai(value, "Selection.uai")
+
+
 @attrs.frozen
 class Selection:
     """The accounts a bulk action targets: a class, a profile, or listed ids."""
 
-    uai: Uai | None = None
+    uai: Uai | None = attrs.field(default=None, converter=_selection_uai)
     profile: Profile | None = None
     division: str | None = None
     account_ids: tuple[str, ...] = ()
 
     @classmethod
-    def of_division(cls, uai: Uai, division: str, profile: Profile) -> Self:
+    def of_division(cls, uai: Uai | str, division: str, profile: Profile) -> Self:
         return cls(uai=uai, profile=profile, division=division)
 
     @classmethod
-    def of_profile(cls, uai: Uai, profile: Profile) -> Self:
+    def of_profile(cls, uai: Uai | str, profile: Profile) -> Self:
         return cls(uai=uai, profile=profile)
 
     @classmethod
@@ -300,7 +304,13 @@ class AdministrationService:
     # -- bulk ----------------------------------------------------------------
 
     def notify_division(
-        self, session: Session, uai: Uai, division: str, profile: Profile, *, dry_run: bool = False
+        self,
+        session: Session,
+        uai: Uai | str,
+        division: str,
+        profile: Profile,
+        *,
+        dry_run: bool = False,
     ) -> BulkResult:
         """Notify every not-yet-activated account of ``profile`` in a class."""
         return self.bulk(
@@ -308,7 +318,7 @@ class AdministrationService:
         )
 
     def notify_profile(
-        self, session: Session, uai: Uai, profile: Profile, *, dry_run: bool = False
+        self, session: Session, uai: Uai | str, profile: Profile, *, dry_run: bool = False
     ) -> BulkResult:
         """Notify every not-yet-activated account of ``profile`` at a school."""
         return self.bulk(

@@ -42,7 +42,7 @@ from .observations import SignInLog
 from .people import Eleve, Link, Profile, Responsable, School
 from .routes import Route
 from .states import AccountState
-from .values import PersonName, Uai, fold
+from .values import PersonName, Uai, as_optional_uai, fold
 
 __all__ = [
     "AccountQuery",
@@ -170,6 +170,10 @@ def is_blocked(state: AccountState, snapshot: EligibilitySnapshot | None) -> boo
     return state in TO_ACTIVATE and snapshot is not None and snapshot.blocked
 
 
+def _query_uai(value: Uai | str | None) -> Uai | None:
+    return as_optional_uai(value, "AccountQuery.uai")
+
+
 def _states(value: AccountState | Iterable[AccountState] | None) -> frozenset[AccountState] | None:
     if value is None:
         return None
@@ -208,7 +212,7 @@ class AccountQuery:
     snapshot never match an account without one.
     """
 
-    uai: Uai | None = None
+    uai: Uai | None = attrs.field(default=None, converter=_query_uai)
     profile: Profile | None = None
     state: frozenset[AccountState] | None = attrs.field(default=None, converter=_states)
     division: str | None = None
@@ -379,8 +383,9 @@ class AccountRepository(Protocol):
 
     def count(self, query: AccountQuery) -> int: ...
 
-    def statistics(self, uai: Uai | None = None) -> Statistics:
-        """Counts over the accounts of one school, or of the whole store."""
+    def statistics(self, uai: Uai | str | None = None) -> Statistics:
+        """Counts over the accounts of one school (a :class:`Uai` or its string
+        form, parsed with :func:`as_optional_uai`), or of the whole store."""
         ...
 
 

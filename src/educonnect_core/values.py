@@ -28,6 +28,8 @@ __all__ = [
     "MobilePhone",
     "PersonName",
     "Uai",
+    "as_optional_uai",
+    "as_uai",
     "clean_text",
 ]
 
@@ -92,6 +94,26 @@ class Uai:
 
     def __str__(self) -> str:
         return self.value
+
+
+def as_uai(value: Uai | str, parameter: str = "uai") -> Uai:
+    """``value`` as a :class:`Uai`: one as it is, or its string form parsed.
+
+    A bad value raises :class:`InvalidValue` naming ``parameter``.
+    """
+    if isinstance(value, Uai):
+        return value
+    if not isinstance(value, str):
+        raise InvalidValue(parameter, value, "expected a Uai or its string form")
+    try:
+        return Uai.parse(value)
+    except InvalidValue as error:
+        raise InvalidValue(parameter, value, error.reason) from None
+
+
+def as_optional_uai(value: Uai | str | None, parameter: str = "uai") -> Uai | None:
+    """:func:`as_uai`, keeping ``None`` (no school given)."""
+    return None if value is None else as_uai(value, parameter)
 
 
 @attrs.frozen

@@ -43,7 +43,7 @@ from educonnect_core.storage import (
     StoredForms,
     is_blocked,
 )
-from educonnect_core.values import Ine, Uai
+from educonnect_core.values import Ine, Uai, as_optional_uai
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -291,7 +291,8 @@ class _Accounts:
     def count(self, query: AccountQuery) -> int:
         return len(self._matching(query))
 
-    def statistics(self, uai: Uai | None = None) -> Statistics:
+    def statistics(self, uai: Uai | str | None = None) -> Statistics:
+        uai = as_optional_uai(uai)
         by_profile_state: Counter[tuple[Profile, AccountState]] = Counter()
         by_division_state: Counter[tuple[str, AccountState]] = Counter()
         by_route: Counter[Route] = Counter()

@@ -23,7 +23,7 @@ from educonnect_core.storage import (
     Page,
     Statistics,
 )
-from educonnect_core.values import Uai
+from educonnect_core.values import Uai, as_optional_uai
 
 from . import BLOCKED_SQL, NOT_BLOCKED_SQL, state_clause
 from .dialect import Connect, Dialect
@@ -227,7 +227,8 @@ class SqlAccounts:
         row = found.fetchone()
         return 0 if row is None else int(row[0])
 
-    def statistics(self, uai: Uai | None = None) -> Statistics:
+    def statistics(self, uai: Uai | str | None = None) -> Statistics:
+        uai = as_optional_uai(uai)
         # Every query groups by uai first, so that it streams over a covering index in
         # order (no sort), for one school or for the whole store; Python adds up.
         read = self._read()
