@@ -87,7 +87,23 @@ def make_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_func(_is_value_or_invalid, structure_union)
     conv.register_unstructure_hook_func(_is_value_or_invalid, unstructure_union)
+    conv.register_unstructure_hook_factory(_is_set, lambda tp: _unstructure_set(conv, tp))
     return conv
+
+
+def _is_set(tp: Any) -> bool:
+    return tp in (set, frozenset) or typing.get_origin(tp) in (set, frozenset)
+
+
+def _unstructure_set(conv: cattrs.Converter, tp: Any) -> Callable[[Any], list[Any]]:
+    """Sets (``frozenset[BlockerCode]``…) as JSON lists, sorted: equal sets, equal text."""
+    (item,) = typing.get_args(tp) or (Any,)
+
+    def unstructure(value: Any) -> list[Any]:
+        items = [conv.unstructure(v, item) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+
+    return unstructure
 
 
 _CONVERTER: Final = make_converter()

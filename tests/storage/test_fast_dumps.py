@@ -10,7 +10,7 @@ from hypothesis import given
 
 from educonnect_core.people import Eleve, Responsable, StudentStatus
 from educonnect_core.serialization import _CONVERTER, dumps, loads
-from educonnect_core.testing.storage_contract import eleves, responsables
+from educonnect_core.testing.strategies import stored_eleves, stored_responsables
 from educonnect_core.values import Ine, Invalid, PersonName
 
 
@@ -20,13 +20,13 @@ def generic(obj: object) -> str:
     )
 
 
-@given(eleves())
+@given(stored_eleves())
 def test_eleve_text_is_the_generic_text(eleve: Eleve) -> None:
     assert dumps(eleve) == generic(eleve)
     assert loads(dumps(eleve), Eleve) == eleve
 
 
-@given(responsables())
+@given(stored_responsables())
 def test_responsable_text_is_the_generic_text(responsable: Responsable) -> None:
     assert dumps(responsable) == generic(responsable)
     assert loads(dumps(responsable), Responsable) == responsable

@@ -34,7 +34,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from educonnect_core.accounts import Account, ProvisionalCredential
+from educonnect_core.accounts import Account
 from educonnect_core.audit import AuditEvent, Outcome
 from educonnect_core.blockers import BlockerCode
 from educonnect_core.capabilities import statuses_of, stored_forms_of
@@ -43,7 +43,6 @@ from educonnect_core.errors import ConcurrentModification, NotFound
 from educonnect_core.findings import Finding
 from educonnect_core.observations import Observation
 from educonnect_core.people import (
-    Degree,
     Eleve,
     Link,
     Profile,
@@ -71,6 +70,15 @@ from educonnect_core.storage import (
     is_blocked,
     search_key,
 )
+from educonnect_core.testing.strategies import (
+    audit_events,
+    delivery_records,
+    snapshots,
+    stored_accounts,
+    stored_eleves,
+    stored_responsables,
+    stored_schools,
+)
 from educonnect_core.values import (
     UAI_CHECK_LETTERS,
     BirthDate,
@@ -82,179 +90,7 @@ from educonnect_core.values import (
     Uai,
 )
 
-__all__ = [
-    "StorageContract",
-    "SyntheticExport",
-    "accounts",
-    "audit_events",
-    "delivery_records",
-    "eleves",
-    "reference_statistics",
-    "responsables",
-    "schools",
-    "snapshots_for",
-    "uais",
-]
-
-# --------------------------------------------------------------------------- strategies
-
-_TEXT: Final = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x2FFF),
-    max_size=12,
-)
-_IDS: Final = st.text(alphabet="0123456789ABCDEF", min_size=1, max_size=10)
-_TZ: Final = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=1))])
-_DATETIMES: Final = st.datetimes(
-    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1), timezones=_TZ
-)
-_DATES: Final = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 1, 1))
-
-
-@st.composite
-def uais(draw: st.DrawFn) -> Uai:
-    number = draw(st.integers(0, 9_999_999))
-    return Uai(f"{number:07d}{UAI_CHECK_LETTERS[number % 23]}")
-
-
-def _invalid(code: str) -> st.SearchStrategy[Invalid]:
-    return st.builds(Invalid, raw=_TEXT, code=st.just(code), reason=_TEXT)
-
-
-_EMAILS: Final = st.builds(
-    lambda user, domain: EmailAddress(f"{user}@{domain}"),
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789.", min_size=1, max_size=10),
-    st.sampled_from(["example.org", "exemple.fr", "ac-test.fr"]),
-)
-_MOBILES: Final = st.integers(600_000_000, 799_999_999).map(lambda n: MobilePhone(f"+33{n}"))
-
-
-def _maybe(
-    valid: st.SearchStrategy[Any], code: str
-) -> st.SearchStrategy[Any]:  # value, Invalid or None
-    return st.none() | valid | _invalid(code)
-
-
-_NAMES: Final = st.builds(PersonName, last=_TEXT, first=_TEXT)
-
-
-def eleves(ids: st.SearchStrategy[str] = _IDS) -> st.SearchStrategy[Eleve]:
-    return st.builds(
-        Eleve,
-        eleve_id=ids,
-        name=_NAMES,
-        birth_date=_maybe(
-            st.dates(dt.date(1990, 1, 1), dt.date(2022, 1, 1)).map(BirthDate),
-            "INVALID_BIRTH_DATE",
-        ),
-        ine=_maybe(
-            st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=11, max_size=11).map(
-                Ine
-            ),
-            "INVALID",
-        ),
-        division=st.none() | st.sampled_from(["6A", "6B", "5A", "3ÈME B", "TLE 2"]),
-        mef=st.none() | st.text(alphabet="0123456789", min_size=11, max_size=11),
-        status=st.sampled_from(StudentStatus),
-        left_on=st.none() | _DATES,
-        email=_maybe(_EMAILS, "INVALID_EMAIL"),
-        mobile=_maybe(_MOBILES, "NOT_A_MOBILE"),
-    )
-
-
-def responsables(ids: st.SearchStrategy[str] = _IDS) -> st.SearchStrategy[Responsable]:
-    return st.builds(
-        Responsable,
-        personne_id=ids,
-        name=_NAMES,
-        civilite=st.none() | st.sampled_from(["M.", "MME"]),
-        mobile=_maybe(_MOBILES, "NOT_A_MOBILE"),
-        email=_maybe(_EMAILS, "INVALID_EMAIL"),
-    )
-
-
-def schools(uai: st.SearchStrategy[Uai] | None = None) -> st.SearchStrategy[School]:
-    return st.builds(
-        School,
-        uai=uai if uai is not None else uais(),
-        school_year=st.integers(2000, 2040),
-        exported_at=st.none() | _DATETIMES,
-        degree=st.sampled_from(Degree),
-        name=st.none() | _TEXT,
-    )
-
-
-_CREDENTIALS: Final = st.builds(
-    ProvisionalCredential.issue,
-    password_hash=st.text(alphabet="abcdef0123456789$:", min_size=1, max_size=40),
-    document_date=_DATES,
-    channel=st.none() | st.sampled_from(["paper", "email"]),
-)
-
-
-def accounts(
-    uai: st.SearchStrategy[Uai] | None = None, siecle_ids: st.SearchStrategy[str] = _IDS
-) -> st.SearchStrategy[Account]:
-    """Accounts with every field drawn (at version 0: not stored yet)."""
-    return st.builds(
-        Account,
-        uai=uai if uai is not None else uais(),
-        profile=st.sampled_from(Profile),
-        siecle_id=siecle_ids,
-        identifier=st.none()
-        | st.text(alphabet="abcdefghijklmnopqrstuvwxyz.0123456789", min_size=3),
-        state=st.sampled_from(AccountState),
-        route=st.none() | st.sampled_from(Route),
-        credential=st.none() | _CREDENTIALS,
-        created_at=st.none() | _DATETIMES,
-        activated_at=st.none() | _DATETIMES,
-        deactivated_at=st.none() | _DATETIMES,
-        deactivation_reason=st.none() | _TEXT,
-        email=st.none() | _EMAILS,
-        has_aten_credentials=st.booleans(),
-        version=st.just(0),
-    )
-
-
-def audit_events(account_ids: st.SearchStrategy[str | None]) -> st.SearchStrategy[AuditEvent]:
-    return st.builds(
-        AuditEvent,
-        at=_DATETIMES,
-        actor_id=st.sampled_from(["chef.1", "adjoint.2", "deleg.3"]),
-        role=st.sampled_from(["head", "deputy", "delegate"]),
-        access=st.sampled_from(["otp", "admin_network"]),
-        action=st.sampled_from(["notify", "deactivate", "reset_password"]),
-        outcome=st.sampled_from(Outcome),
-        account_id=account_ids,
-        uai=st.none() | st.just("0990007V"),
-        reason=st.none() | _TEXT,
-        event_id=st.none(),
-    )
-
-
-def delivery_records(account_ids: st.SearchStrategy[str]) -> st.SearchStrategy[DeliveryRecord]:
-    return st.builds(
-        DeliveryRecord,
-        account_id=account_ids,
-        channel=st.sampled_from(["paper", "email", "sms"]),
-        at=_DATETIMES,
-        delivered=st.booleans(),
-        reason=st.none() | _TEXT,
-        document_date=st.none() | _DATES,
-        batch_id=st.none() | _IDS,
-    )
-
-
-def snapshots_for(account_id: str) -> st.SearchStrategy[EligibilitySnapshot]:
-    return st.builds(
-        EligibilitySnapshot,
-        account_id=st.just(account_id),
-        routes=st.fixed_dictionaries(
-            {r: st.frozensets(st.sampled_from(BlockerCode), max_size=3) for r in Route}
-        ),
-        divisions=st.lists(st.sampled_from(["6A", "6B", "5A", "3ÈME B"]), max_size=2),
-        name_key=st.sampled_from(["", "DUPRE ZOE", "MARTIN LEA", "N'DIAYE AMINATA"]),
-        computed_at=st.none() | _DATETIMES,
-    )
+__all__ = ["StorageContract", "SyntheticExport", "reference_statistics"]
 
 
 def reference_statistics(
@@ -294,6 +130,7 @@ _UNIQUE: Final = itertools.count(1)
 UAI: Final = Uai("0990007V")
 OTHER_UAI: Final = Uai("0990008W")
 AT: Final = dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC)
+_ZOE: Final = "E-0990007V-1"
 
 
 def _unique(prefix: str = "") -> str:
@@ -327,7 +164,7 @@ class StorageContract:
     # ----------------------------------------------------------------- round-trips
 
     @_SETTINGS
-    @given(school=schools(), eleve=eleves(), responsable=responsables())
+    @given(school=stored_schools(), eleve=stored_eleves(), responsable=stored_responsables())
     def test_people_round_trip(
         self, store: Store, school: School, eleve: Eleve, responsable: Responsable
     ) -> None:
@@ -353,7 +190,7 @@ class StorageContract:
             assert uow.people.upsert_links(school.uai, [link]) == 0
 
     @_SETTINGS
-    @given(account=accounts())
+    @given(account=stored_accounts())
     def test_account_round_trip(self, store: Store, account: Account) -> None:
         account = attrs.evolve(
             account,
@@ -375,7 +212,7 @@ class StorageContract:
     @given(data=st.data())
     def test_snapshot_round_trip(self, store: Store, data: st.DataObject) -> None:
         account = _account()
-        snapshot = data.draw(snapshots_for(account.account_id))
+        snapshot = data.draw(snapshots(account_id=account.account_id))
         with store.unit_of_work() as uow:
             stored = uow.accounts.add(account)
             uow.eligibility.put(snapshot)
@@ -385,7 +222,9 @@ class StorageContract:
             assert uow.accounts.get(account.account_id).version == stored.version
 
     @_SETTINGS
-    @given(events=st.lists(audit_events(st.none() | st.just("E-0990007V-1")), max_size=6))
+    @given(
+        events=st.lists(audit_events(account_ids=st.none() | st.just("E-0990007V-1")), max_size=6)
+    )
     def test_audit_round_trip(self, store: Store, events: list[AuditEvent]) -> None:
         account_id = _unique("E-0990007V-X")
         events = [attrs.evolve(e, account_id=account_id, actor_id=account_id) for e in events]
@@ -405,7 +244,9 @@ class StorageContract:
     @given(data=st.data())
     def test_delivery_round_trip(self, store: Store, data: st.DataObject) -> None:
         ids = [_unique("R-0990007V-D"), _unique("R-0990007V-D")]
-        records = data.draw(st.lists(delivery_records(st.sampled_from(ids)), max_size=6))
+        records = data.draw(
+            st.lists(delivery_records(account_ids=st.sampled_from(ids)), max_size=6)
+        )
         with store.unit_of_work() as uow:
             assert uow.deliveries.append_many(records) == len(records)
             uow.commit()
@@ -776,8 +617,8 @@ class StorageContract:
 
     @_SETTINGS
     @given(
-        eleve=eleves(),
-        responsable=responsables(),
+        eleve=stored_eleves(),
+        responsable=stored_responsables(),
         level=st.sampled_from(ResponsibilityLevel),
         code=st.none() | st.sampled_from(["10", "20", "39"]),
     )

@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import string
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -29,6 +29,9 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from educonnect_core.accounts import Account, ProvisionalCredential
+from educonnect_core.audit import AuditEvent, Outcome
+from educonnect_core.blockers import BlockerCode
+from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.eligibility import AGE_ABOVE, AGE_BELOW, EXPECTED_AGE_BY_MEF, Child
 from educonnect_core.errors import ActionRefused
 from educonnect_core.people import (
@@ -45,6 +48,7 @@ from educonnect_core.people import (
 from educonnect_core.phones import OVERSEAS_MOBILE_PREFIXES
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState, Event
+from educonnect_core.storage import EligibilitySnapshot
 from educonnect_core.values import (
     UAI_CHECK_LETTERS,
     BirthDate,
@@ -59,7 +63,9 @@ from educonnect_core.values import (
 __all__ = [
     "Family",
     "accounts",
+    "audit_events",
     "birth_dates",
+    "delivery_records",
     "eleves",
     "email_addresses",
     "families",
@@ -77,6 +83,11 @@ __all__ = [
     "raw_uais",
     "responsables",
     "schools",
+    "snapshots",
+    "stored_accounts",
+    "stored_eleves",
+    "stored_responsables",
+    "stored_schools",
     "uais",
 ]
 
@@ -892,3 +903,168 @@ def _steer(draw: st.DrawFn, account: Account, target: AccountState, at: dt.datet
     if current is s.ACTIVATED:  # target is PASSWORD_RESET
         return account.apply(Event.RESET_PASSWORD, at, credential=credential)
     return account.apply(Event.PASSWORD_CHANGED, at)  # PASSWORD_RESET -> ACTIVATED
+
+
+# --- what a store must keep ----------------------------------------------------------------
+# Wilder than the records above: any text, invalid values, every optional field
+# absent or present. The storage contract round-trips them.
+
+
+_TEXT: Final = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x2FFF),
+    max_size=12,
+)
+_IDS: Final = st.text(alphabet="0123456789ABCDEF", min_size=1, max_size=10)
+_TZ: Final = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=1))])
+_DATETIMES: Final = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1), timezones=_TZ
+)
+_DATES: Final = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 1, 1))
+
+
+def _invalid(code: str) -> st.SearchStrategy[Invalid]:
+    return st.builds(Invalid, raw=_TEXT, code=st.just(code), reason=_TEXT)
+
+
+_EMAILS: Final = st.builds(
+    lambda user, domain: EmailAddress(f"{user}@{domain}"),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789.", min_size=1, max_size=10),
+    st.sampled_from(["example.org", "exemple.fr", "ac-test.fr"]),
+)
+_MOBILES: Final = st.integers(600_000_000, 799_999_999).map(lambda n: MobilePhone(f"+33{n}"))
+
+
+def _maybe(
+    valid: st.SearchStrategy[Any], code: str
+) -> st.SearchStrategy[Any]:  # value, Invalid or None
+    return st.none() | valid | _invalid(code)
+
+
+_NAMES: Final = st.builds(PersonName, last=_TEXT, first=_TEXT)
+
+
+def stored_eleves(ids: st.SearchStrategy[str] = _IDS) -> st.SearchStrategy[Eleve]:
+    return st.builds(
+        Eleve,
+        eleve_id=ids,
+        name=_NAMES,
+        birth_date=_maybe(
+            st.dates(dt.date(1990, 1, 1), dt.date(2022, 1, 1)).map(BirthDate),
+            "INVALID_BIRTH_DATE",
+        ),
+        ine=_maybe(
+            st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=11, max_size=11).map(
+                Ine
+            ),
+            "INVALID",
+        ),
+        division=st.none() | st.sampled_from(["6A", "6B", "5A", "3ÈME B", "TLE 2"]),
+        mef=st.none() | st.text(alphabet="0123456789", min_size=11, max_size=11),
+        status=st.sampled_from(StudentStatus),
+        left_on=st.none() | _DATES,
+        email=_maybe(_EMAILS, "INVALID_EMAIL"),
+        mobile=_maybe(_MOBILES, "NOT_A_MOBILE"),
+    )
+
+
+def stored_responsables(ids: st.SearchStrategy[str] = _IDS) -> st.SearchStrategy[Responsable]:
+    return st.builds(
+        Responsable,
+        personne_id=ids,
+        name=_NAMES,
+        civilite=st.none() | st.sampled_from(["M.", "MME"]),
+        mobile=_maybe(_MOBILES, "NOT_A_MOBILE"),
+        email=_maybe(_EMAILS, "INVALID_EMAIL"),
+    )
+
+
+def stored_schools(uai: st.SearchStrategy[Uai] | None = None) -> st.SearchStrategy[School]:
+    return st.builds(
+        School,
+        uai=uai if uai is not None else uais(),
+        school_year=st.integers(2000, 2040),
+        exported_at=st.none() | _DATETIMES,
+        degree=st.sampled_from(Degree),
+        name=st.none() | _TEXT,
+    )
+
+
+_CREDENTIALS: Final = st.builds(
+    ProvisionalCredential.issue,
+    password_hash=st.text(alphabet="abcdef0123456789$:", min_size=1, max_size=40),
+    document_date=_DATES,
+    channel=st.none() | st.sampled_from(["paper", "email"]),
+)
+
+
+def stored_accounts(
+    uai: st.SearchStrategy[Uai] | None = None, siecle_ids: st.SearchStrategy[str] = _IDS
+) -> st.SearchStrategy[Account]:
+    """Accounts with every field drawn (at version 0: not stored yet)."""
+    return st.builds(
+        Account,
+        uai=uai if uai is not None else uais(),
+        profile=st.sampled_from(Profile),
+        siecle_id=siecle_ids,
+        identifier=st.none()
+        | st.text(alphabet="abcdefghijklmnopqrstuvwxyz.0123456789", min_size=3),
+        state=st.sampled_from(AccountState),
+        route=st.none() | st.sampled_from(Route),
+        credential=st.none() | _CREDENTIALS,
+        created_at=st.none() | _DATETIMES,
+        activated_at=st.none() | _DATETIMES,
+        deactivated_at=st.none() | _DATETIMES,
+        deactivation_reason=st.none() | _TEXT,
+        email=st.none() | _EMAILS,
+        has_aten_credentials=st.booleans(),
+        version=st.just(0),
+    )
+
+
+def audit_events(
+    *, account_ids: st.SearchStrategy[str | None] | None = None
+) -> st.SearchStrategy[AuditEvent]:
+    """Audit events (the store gives them their ``event_id``)."""
+    return st.builds(
+        AuditEvent,
+        at=_DATETIMES,
+        actor_id=st.sampled_from(["chef.1", "adjoint.2", "deleg.3"]),
+        role=st.sampled_from(["head", "deputy", "delegate"]),
+        access=st.sampled_from(["otp", "admin_network"]),
+        action=st.sampled_from(["notify", "deactivate", "reset_password"]),
+        outcome=st.sampled_from(Outcome),
+        account_id=account_ids if account_ids is not None else st.none() | _IDS,
+        uai=st.none() | st.just("0990007V"),
+        reason=st.none() | _TEXT,
+        event_id=st.none(),
+    )
+
+
+def delivery_records(
+    *, account_ids: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[DeliveryRecord]:
+    """Deliveries of a notification through a channel, delivered or not."""
+    return st.builds(
+        DeliveryRecord,
+        account_id=account_ids if account_ids is not None else _IDS,
+        channel=st.sampled_from(["paper", "email", "sms"]),
+        at=_DATETIMES,
+        delivered=st.booleans(),
+        reason=st.none() | _TEXT,
+        document_date=st.none() | _DATES,
+        batch_id=st.none() | _IDS,
+    )
+
+
+def snapshots(*, account_id: str | None = None) -> st.SearchStrategy[EligibilitySnapshot]:
+    """Eligibility snapshots: any blocker codes on any route (of ``account_id``)."""
+    return st.builds(
+        EligibilitySnapshot,
+        account_id=st.just(account_id) if account_id is not None else _IDS,
+        routes=st.fixed_dictionaries(
+            {r: st.frozensets(st.sampled_from(BlockerCode), max_size=3) for r in Route}
+        ),
+        divisions=st.lists(st.sampled_from(["6A", "6B", "5A", "3ÈME B"]), max_size=2),
+        name_key=st.sampled_from(["", "DUPRE ZOE", "MARTIN LEA", "N'DIAYE AMINATA"]),
+        computed_at=st.none() | _DATETIMES,
+    )
