@@ -43,6 +43,7 @@ COMMANDS: Final[tuple[str, ...]] = (
     "actions",
     "stats",
     "report",
+    "plugins",
 )
 
 
