@@ -101,10 +101,19 @@ def _shared(codes: frozenset[BlockerCode]) -> frozenset[BlockerCode]:
     return _CODE_SETS.setdefault(codes, codes)
 
 
+_ROUTE_MAPS: dict[tuple[frozenset[BlockerCode], ...], Mapping[Route, frozenset[BlockerCode]]] = {}
+
+
 def _routes_map(
     value: Mapping[Route, Iterable[BlockerCode]],
 ) -> Mapping[Route, frozenset[BlockerCode]]:
-    return {route: _shared(frozenset(value.get(route, ()))) for route in Route}
+    """Every route's blocker codes; one shared map (never mutated) per distinct
+    combination (an académie has a few dozen, not one per account)."""
+    codes = tuple(_shared(frozenset(value.get(route, ()))) for route in Route)
+    found = _ROUTE_MAPS.get(codes)
+    if found is None:
+        found = _ROUTE_MAPS[codes] = dict(zip(Route, codes, strict=True))
+    return found
 
 
 def _divisions(value: Iterable[str]) -> tuple[str, ...]:
