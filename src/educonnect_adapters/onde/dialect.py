@@ -1,7 +1,10 @@
 """The CSV dialect of ONDE extractions: encoding, header sniffing, rows with line numbers.
 
-Separator ``;``; encoding BOM → UTF-8, else strict UTF-8, else cp1252; any quoting
-style; CRLF or LF. Blank lines and lines of only ``;`` are skipped and counted.
+Separator ``;``; encoding BOM → UTF-8, else strict UTF-8, else Windows-1252 (which
+reads ISO-8859-1 too), or ISO-8859-15 when its letters show; any quoting style; CRLF
+or LF. Blank lines and lines of only ``;`` are skipped and counted. Anything else
+(UTF-16 or UTF-32, bare CR line ends, bytes of no accepted encoding) is refused
+with a :class:`SourceError` naming the file and the line.
 """
 
 from __future__ import annotations
@@ -13,16 +16,18 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 
 from educonnect_core.errors import SourceError
 from educonnect_core.values import fold
 
 __all__ = [
+    "ACCEPTED",
     "SNIFF_BYTES",
     "CsvRows",
     "check_size",
     "detect_encoding",
+    "foreign_encoding",
     "norm_header",
     "sniff_header",
 ]
@@ -34,6 +39,28 @@ _BOM: Final = codecs.BOM_UTF8
 #: Bytes that Windows-1252 leaves undefined.
 _CP1252_UNDEFINED: Final = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _NOT_ALNUM: Final = re.compile(r"[^0-9A-Z]")
+#: A CR not followed by LF (classic Mac line ends, or a stray CR inside a line).
+_BARE_CR: Final = re.compile(rb"\r(?!\n)")
+#: Bytes of the C1 range: in a text file, only Windows-1252 gives them a meaning.
+_C1: Final = re.compile(rb"[\x80-\x9f]")
+#: A byte where ISO-8859-15 has a letter (Š š Ž ž Œ œ Ÿ) and Windows-1252 a
+#: symbol (¦ ¨ ´ ¸ ¼ ½ ¾), next to a letter: the file is ISO-8859-15.
+_LATIN9_LETTER: Final = re.compile(
+    rb"[A-Za-z\xc0-\xff][\xa6\xa8\xb4\xb8\xbc\xbd\xbe]|[\xa6\xa8\xb4\xb8\xbc\xbd\xbe][A-Za-z\xc0-\xff]"
+)
+#: Byte order marks of the encodings ONDE never writes (UTF-32 first: it starts like UTF-16).
+_FOREIGN_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+ACCEPTED: Final = "UTF-8 (with or without BOM), ISO-8859-1, ISO-8859-15 or Windows-1252"
+
+
+def foreign_encoding(head: bytes) -> str | None:
+    """``utf-16`` or ``utf-32`` when ``head`` starts with their byte order mark."""
+    return next((name for bom, name in _FOREIGN_BOMS if head.startswith(bom)), None)
 
 
 def norm_header(cell: str) -> str:
@@ -54,15 +81,24 @@ def sniff_header(path: Path) -> list[str] | None:
         head = handle.read(SNIFF_BYTES)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip archive
         return None
-    head = head.removeprefix(_BOM)
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
-    if b"\x00" in first or b";" not in first:
+    if foreign := foreign_encoding(head):  # recognised, then refused by detect_encoding
+        text = head.decode(foreign, errors="replace").removeprefix("\ufeff")
+    else:
+        head = head.removeprefix(_BOM)
+        first = head.split(b"\n", 1)[0]
+        if b"\x00" in first:
+            return None
+        try:
+            text = first.decode("utf-8")
+        except UnicodeDecodeError:
+            text = first.decode("cp1252", errors="replace")
+    text = re.split(r"[\r\n]", text, maxsplit=1)[0]  # a bare CR ends the header too
+    if ";" not in text or "\x00" in text:
         return None
     try:
-        text = first.decode("utf-8")
-    except UnicodeDecodeError:
-        text = first.decode("cp1252", errors="replace")
-    return next(csv.reader([text], delimiter=";"), [])
+        return next(csv.reader([text], delimiter=";"), [])
+    except csv.Error:
+        return None
 
 
 def check_size(path: Path, max_bytes: int) -> None:
@@ -75,26 +111,41 @@ def check_size(path: Path, max_bytes: int) -> None:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` (BOM), ``utf-8`` (whole file strictly valid) or ``cp1252``.
+    """``utf-8-sig`` (BOM), ``utf-8`` (whole file strictly valid), ``iso8859-15``
+    (no C1 byte, and an ISO-8859-15 letter next to a letter) or ``cp1252``.
 
-    One pass over the bytes. Raises :class:`SourceError` with the line for NUL
-    bytes, for a BOM file that is not UTF-8, and for bytes valid in neither
-    UTF-8 nor cp1252.
+    One pass over the bytes. Raises :class:`SourceError` with the line for a
+    UTF-16 or UTF-32 file, NUL bytes, a CR not followed by LF, a BOM file that
+    is not UTF-8, and bytes valid in neither UTF-8 nor cp1252.
     """
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     utf8_error_line: int | None = None
     cp1252_error_line: int | None = None
+    c1_seen = latin9_seen = False
     lines_before = 1
     has_bom = False
     first = True
+    pending_cr = False
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             if first:
+                if foreign := foreign_encoding(chunk):
+                    raise SourceError(
+                        f"encoded in {foreign.upper()}: ONDE extractions are in {ACCEPTED}; "
+                        "export the file again from ONDE (or save it as CSV in one of these)",
+                        file=str(path),
+                        line=1,
+                    )
                 has_bom = chunk.startswith(_BOM)
                 first = False
             if (nul := chunk.find(b"\x00")) >= 0:
                 line = lines_before + chunk.count(b"\n", 0, nul)
                 raise SourceError("NUL byte: not a text file", file=str(path), line=line)
+            if pending_cr and not chunk.startswith(b"\n"):
+                _bare_cr(path, lines_before)
+            if (cr := _BARE_CR.search(chunk)) and cr.start() < len(chunk) - 1:
+                _bare_cr(path, lines_before + chunk.count(b"\n", 0, cr.start()))
+            pending_cr = chunk.endswith(b"\r")
             if utf8_error_line is None:
                 try:
                     decoder.decode(chunk)
@@ -102,6 +153,8 @@ def detect_encoding(path: Path) -> str:
                     utf8_error_line = lines_before + chunk.count(b"\n", 0, max(exc.start, 0))
             if cp1252_error_line is None and (m := _CP1252_UNDEFINED.search(chunk)):
                 cp1252_error_line = lines_before + chunk.count(b"\n", 0, m.start())
+            c1_seen = c1_seen or _C1.search(chunk) is not None
+            latin9_seen = latin9_seen or _LATIN9_LETTER.search(chunk) is not None
             lines_before += chunk.count(b"\n")
     if utf8_error_line is None:
         try:
@@ -120,11 +173,21 @@ def detect_encoding(path: Path) -> str:
         return "utf-8"
     if cp1252_error_line is not None:
         raise SourceError(
-            f"neither UTF-8 (first bad byte on line {utf8_error_line}) nor Windows-1252",
+            f"neither UTF-8 (first bad byte on line {utf8_error_line}) nor Windows-1252: "
+            f"ONDE extractions are in {ACCEPTED}",
             file=str(path),
             line=cp1252_error_line,
         )
-    return "cp1252"
+    return "iso8859-15" if latin9_seen and not c1_seen else "cp1252"
+
+
+def _bare_cr(path: Path, line: int) -> NoReturn:
+    raise SourceError(
+        "a carriage return (CR) without line feed: ONDE lines end with CRLF or LF "
+        "(a file saved with old Mac line ends? save it again as CSV)",
+        file=str(path),
+        line=line,
+    )
 
 
 class CsvRows:
