@@ -19,6 +19,7 @@ from educonnect_core.values import Invalid
 
 from .common import Person, evaluation_context, label, person_of, print_json, state_label, tr
 from .settings import Settings, add_common_options, load, open_store
+from .terminal import guarded_stdout
 
 __all__ = ["load_account", "register", "run"]
 
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    _print(settings, account, person, eligibility, events, deliveries)
+    with guarded_stdout():
+        _print(settings, account, person, eligibility, events, deliveries)
     return 0
 
 

@@ -16,7 +16,8 @@ from educonnect_core.states import AccountState
 from educonnect_core.storage import AccountQuery
 
 from .common import person_of, print_json, print_table, state_label, tr
-from .settings import add_common_options, load, open_store, school_of
+from .settings import Settings, add_common_options, load, open_store, school_of
+from .terminal import guarded_stdout
 
 __all__ = ["register", "run"]
 
@@ -91,6 +92,14 @@ def run(args: argparse.Namespace) -> int:
     if settings.json:
         print_json({"total": page.total, "offset": page.offset, "items": rows})
         return 0
+    with guarded_stdout():
+        _print_rows(settings, page.offset, len(page.items), page.total, rows)
+    return 0
+
+
+def _print_rows(
+    settings: Settings, offset: int, count: int, total: int, rows: list[dict[str, Any]]
+) -> None:
     print_table(
         [
             tr(settings, "compte", "account"),
@@ -110,6 +119,5 @@ def run(args: argparse.Namespace) -> int:
             for r in rows
         ],
     )
-    shown = f"{page.offset + 1}-{page.offset + len(page.items)}" if page.items else "0"
-    print(tr(settings, f"{shown} sur {page.total}", f"{shown} of {page.total}"))
-    return 0
+    shown = f"{offset + 1}-{offset + count}" if count else "0"
+    print(tr(settings, f"{shown} sur {total}", f"{shown} of {total}"))

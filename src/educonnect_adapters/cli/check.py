@@ -39,6 +39,7 @@ from educonnect_core.ports import ExportReader
 from educonnect_core.values import BirthDate, EmailAddress, Ine, MobilePhone
 
 from .exports import ExportTime, aware, close_reader, export_time, open_export
+from .terminal import visible
 
 __all__ = ["CheckReport", "build_report", "register", "run", "write_json"]
 
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         write_json(report, args.lang, sys.stdout)
     else:
-        sys.stdout.write(render_text(report, args.lang))
+        sys.stdout.write(visible(render_text(report, args.lang)))
     return 0
 
 
