@@ -37,6 +37,10 @@ class PaperChannel:
     name already taken gets a ``-2``, ``-3``… suffix: earlier letters are never
     overwritten. "Delivered" means the page is in the PDF, ready to print and
     hand over; the report's reference is ``<file>#page=<n>``.
+
+    The letters hold clear passwords: each file is written with mode 0600 (the
+    folder, when the channel creates it, 0700); a missing parent folder is never
+    created (the settings refuse it).
     """
 
     name = "paper"
@@ -67,7 +71,7 @@ class PaperChannel:
             stem = f"lettres-{uai}-{_slug(division)}" if per_class else f"lettres-{uai}"
             title = f"Notifications EduConnect – {uai}"
             try:
-                self.settings.output_dir.mkdir(parents=True, exist_ok=True)
+                self.settings.output_dir.mkdir(mode=0o700, exist_ok=True)  # never its parents
                 path = self._free_path(f"{stem}-{date:%Y%m%d}")
                 kept, failed = self._renderer.render(
                     f"{title} – classe {division}" if per_class else title, letters, path

@@ -35,7 +35,8 @@ def _existing_file(key: str, raw: str) -> Path:
 
 @attrs.frozen
 class PaperSettings:
-    """``output_dir`` (required): where PDFs are written. ``templates_dir``: a
+    """``output_dir`` (required): where PDFs are written (created if missing, its
+    parent never: a missing parent is refused). ``templates_dir``: a
     school's letter templates. ``font``/``font_bold``: TrueType files, or
     ``font=core`` for the PDF core font (Windows-1252 only); by default DejaVu
     Sans when installed. ``url``: where users go. ``split``: ``class`` (one PDF
@@ -63,6 +64,13 @@ class PaperSettings:
         output_dir = Path(raw_output)
         if output_dir.exists() and not output_dir.is_dir():
             raise InvalidValue("paper setting 'output_dir'", raw_output, "expected a directory")
+        if not output_dir.exists() and not output_dir.absolute().parent.is_dir():
+            raise InvalidValue(
+                "paper setting 'output_dir'",
+                raw_output,
+                "expected a folder whose parent exists (it is not created: the letters hold "
+                "passwords, choose where they go)",
+            )
         templates_dir = None
         if raw_templates := settings.get("templates_dir", "").strip():
             templates_dir = Path(raw_templates)
