@@ -73,6 +73,6 @@ def test_a_symbolic_link_in_the_temporary_place_is_not_followed(tmp_path: Path) 
 
 def test_a_missing_parent_folder_is_refused_not_created(tmp_path: Path) -> None:
     wanted = tmp_path / "no-such-folder" / "courriers"
-    with pytest.raises(InvalidValue, match="output_dir.*parent"):
+    with pytest.raises(InvalidValue, match=r"output_dir.*parent"):
         Plugins.installed().open_channel("paper", {"output_dir": str(wanted)})
     assert not wanted.parent.exists()
