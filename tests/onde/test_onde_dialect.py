@@ -137,8 +137,11 @@ def test_cells_round_trip_in_every_dialect(
             assume(data.decode("utf-8") == data.decode("cp1252"))
     path = tmp_path_factory.mktemp("rt") / "x.csv"
     path.write_bytes(data)
+    found = detect_encoding(path)
+    if found == "iso8859-15":  # "A¼" in cp1252 is "AŒ" in ISO-8859-15: read as the latter
+        assume(data.decode("iso8859-15") == data.decode("cp1252"))
     kept = [r for r in rows if any(c.strip() for c in r)]
-    read = [cells for _, cells in CsvRows(path, detect_encoding(path))]
+    read = [cells for _, cells in CsvRows(path, found)]
     assert read == kept
 
 

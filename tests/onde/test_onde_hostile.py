@@ -75,6 +75,11 @@ def test_iso_8859_15_letters_are_read_as_such(tmp_path: Path) -> None:
     assert "BŒUF Žoé" in names
     bad.write_bytes(render(rows).encode("cp1252"))  # Œ is 0x8C there, Ž 0x8E
     assert detect_encoding(bad) == "cp1252"
+    apostrophe = [ELEVES[0], eleve("D´ALMEIDA", "Zoé", "2019-01-20", "", "CP", "CP", "1001")]
+    bad.write_bytes(render(apostrophe).encode("cp1252"))
+    assert detect_encoding(bad) == "cp1252"  # ´ typed for an apostrophe is not Ž
+    bad.write_bytes(render(apostrophe[:1] + rows[-1:]).encode("iso8859-15"))
+    assert detect_encoding(bad) == "iso8859-15"  # no C1 byte, Œ next to B
 
 
 @pytest.mark.parametrize(("newline", "line"), [("\r", 1), ("\n\r", 2)])

@@ -43,10 +43,11 @@ _NOT_ALNUM: Final = re.compile(r"[^0-9A-Z]")
 _BARE_CR: Final = re.compile(rb"\r(?!\n)")
 #: Bytes of the C1 range: in a text file, only Windows-1252 gives them a meaning.
 _C1: Final = re.compile(rb"[\x80-\x9f]")
-#: A byte where ISO-8859-15 has a letter (Š š Ž ž Œ œ Ÿ) and Windows-1252 a
-#: symbol (¦ ¨ ´ ¸ ¼ ½ ¾), next to a letter: the file is ISO-8859-15.
+#: A byte where ISO-8859-15 has a letter (Š š ž Œ œ Ÿ) and Windows-1252 a symbol
+#: (¦ ¨ ¸ ¼ ½ ¾), next to a letter: the file is ISO-8859-15. Not 0xB4 (Ž, but ´ in
+#: Windows-1252, typed for an apostrophe: ``D´ALMEIDA``).
 _LATIN9_LETTER: Final = re.compile(
-    rb"[A-Za-z\xc0-\xff][\xa6\xa8\xb4\xb8\xbc\xbd\xbe]|[\xa6\xa8\xb4\xb8\xbc\xbd\xbe][A-Za-z\xc0-\xff]"
+    rb"[A-Za-z\xc0-\xff][\xa6\xa8\xb8\xbc\xbd\xbe]|[\xa6\xa8\xb8\xbc\xbd\xbe][A-Za-z\xc0-\xff]"
 )
 #: Byte order marks of the encodings ONDE never writes (UTF-32 first: it starts like UTF-16).
 _FOREIGN_BOMS: Final = (
