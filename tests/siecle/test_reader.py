@@ -492,10 +492,10 @@ def test_no_export_date(write: Writer) -> None:
     assert "NO_EXPORT_DATE" in codes(reader)
 
 
-def test_spill_files_are_removed_on_close(write: Writer) -> None:
+def test_spill_files_are_released_on_close(write: Writer) -> None:
     eleves, resp = simple_export()
     reader = read([write("e.xml", eleves), write("r.xml", resp)])
-    paths = [Path(spill._path) for spill in reader._spills.values()]
-    assert all(p.exists() for p in paths)
+    files = [spill._file for spill in reader._spills.values()]
+    assert not any(f.closed for f in files)
     reader.close()
-    assert not any(p.exists() for p in paths)
+    assert all(f.closed for f in files)

@@ -4,7 +4,10 @@ A zip is told by its magic bytes, never its name. Its one XML member may sit in
 a folder; ``__MACOSX/`` entries and AppleDouble ``._`` files are ignored. The
 prolog (what comes before the root element) is read first: a ``<!DOCTYPE`` is
 refused, so no DTD and no entity can ever be declared; the declared encoding
-and the root element (which tells the kind of file) are noted.
+(one of :data:`ENCODINGS`, any other is refused) and the root element (which
+tells the kind of file) are noted. Whatever goes wrong in the archive or its
+decompression (a damaged, encrypted or exotic zip) is a :class:`SourceError`
+naming the file, the member and the line reached.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Final
@@ -21,7 +26,7 @@ import attrs
 
 from educonnect_core.errors import SourceError
 
-__all__ = ["PROLOG_LIMIT", "BoundedReader", "Input", "Prolog", "open_input"]
+__all__ = ["ENCODINGS", "PROLOG_LIMIT", "BoundedReader", "Input", "Prolog", "open_input"]
 
 ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
 #: How far the root element may lie from the start of a file.
@@ -32,7 +37,31 @@ _UTF8_BOM: Final = codecs.BOM_UTF8
 _OTHER_BOMS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)
 _XML_DECL = re.compile(rb"<\?xml\s[^>]*?\?>", re.DOTALL)
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-_NAME = re.compile(rb"[A-Za-z_:][A-Za-z0-9_:.-]*")
+#: The root's name, ended as the parser ends it (a non-ASCII letter would go on).
+_NAME = re.compile(rb"[A-Za-z_:][A-Za-z0-9_:.-]*(?=[\s/>]|$)")
+#: The encodings the formats use (Python codec name → the name given to libxml2,
+#: which is always told the encoding, never left to guess). Any other is refused:
+#: the prolog check reads bytes as ASCII, which e.g. UTF-7 or EBCDIC are not.
+ENCODINGS: Final = {
+    "utf-8": "UTF-8",
+    "iso8859-1": "ISO-8859-1",
+    "iso8859-15": "ISO-8859-15",
+    "cp1252": "windows-1252",
+    "ascii": "US-ASCII",
+}
+#: What a damaged, truncated, encrypted or exotic zip may raise from ``zipfile``.
+ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    RuntimeError,  # encrypted member
+    NotImplementedError,  # compression method
+    ValueError,
+    KeyError,
+    OSError,
+)
 
 
 @attrs.frozen
@@ -61,14 +90,20 @@ class Input:
     def open(self) -> Iterator[BoundedReader]:
         """A fresh binary stream over the (uncompressed) XML, bounded in size."""
         if self.member is None:
-            with self.path.open("rb") as raw:
+            try:
+                raw: IO[bytes] = self.path.open("rb")
+            except OSError as exc:
+                raise SourceError(f"cannot open: {_describe(exc)}", file=self.name) from None
+            with raw:
                 yield BoundedReader(raw, self.name, self.max_bytes)
             return
-        try:
-            with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as raw:
-                yield BoundedReader(raw, self.name, self.max_bytes)
-        except zipfile.BadZipFile as exc:
-            raise SourceError(f"damaged zip archive: {exc}", file=self.name) from None
+        with contextlib.ExitStack() as stack:
+            try:
+                archive = stack.enter_context(zipfile.ZipFile(self.path))
+                raw = stack.enter_context(archive.open(self.member))
+            except ZIP_ERRORS as exc:
+                raise damaged(exc, self.name) from None
+            yield BoundedReader(raw, self.name, self.max_bytes, zipped=True)
 
     def prolog(self) -> Prolog | None:
         """Inspect the prolog; ``None`` when the file does not look like XML at all."""
@@ -81,21 +116,35 @@ class BoundedReader:
     """A file-like ``read`` that refuses more than ``max_bytes`` and checks UTF-8.
 
     ``utf8_valid`` stays true while every byte read so far decodes as UTF-8;
-    ``non_ascii`` tells whether any byte above 0x7F was met.
+    ``non_ascii`` tells whether any byte above 0x7F was met. A failure of the
+    underlying stream (decompression, I/O) is a :class:`SourceError` naming the
+    line reached.
     """
 
-    def __init__(self, raw: IO[bytes], name: str, max_bytes: int) -> None:
+    def __init__(self, raw: IO[bytes], name: str, max_bytes: int, *, zipped: bool = False) -> None:
         self._raw = raw
         self._name = name
         self._max = max_bytes
+        self._zipped = zipped
         self.count = 0
+        self.lines = 1
         self.utf8_valid = True
         self.non_ascii = False
         self._decoder = codecs.getincrementaldecoder("utf-8")()
 
     def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(CHUNK if size is None or size < 0 else size)
+        try:
+            data = self._raw.read(CHUNK if size is None or size < 0 else size)
+        except ZIP_ERRORS as exc:
+            if self._zipped:
+                raise damaged(exc, self._name, self.lines) from None
+            if isinstance(exc, OSError):
+                raise SourceError(
+                    f"cannot read: {_describe(exc)}", file=self._name, line=self.lines
+                ) from None
+            raise
         self.count += len(data)
+        self.lines += data.count(b"\n")
         if self.count > self._max:
             raise SourceError(
                 f"file larger than the bound of {self._max} bytes (ReadOptions.max_bytes)",
@@ -125,7 +174,7 @@ def open_input(path: Path, max_bytes: int) -> Input:
             magic = probe.read(4)
         size = path.stat().st_size
     except OSError as exc:
-        raise SourceError(f"cannot open: {exc.strerror or exc}", file=str(path)) from None
+        raise SourceError(f"cannot open: {_describe(exc)}", file=str(path)) from None
     if magic not in ZIP_MAGIC:
         if size > max_bytes:
             raise SourceError(
@@ -140,8 +189,8 @@ def _zip_member(path: Path, max_bytes: int) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = [i for i in archive.infolist() if _relevant(i)]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(f"damaged zip archive: {exc}", file=str(path)) from None
+    except ZIP_ERRORS as exc:
+        raise damaged(exc, str(path)) from None
     if len(infos) != 1:
         names = ", ".join(i.filename for i in infos) or "none"
         raise SourceError(
@@ -156,6 +205,27 @@ def _zip_member(path: Path, max_bytes: int) -> str:
             file=f"{path}[{info.filename}]",
         )
     return info.filename
+
+
+def damaged(exc: BaseException, name: str, line: int | None = None) -> SourceError:
+    """The :class:`SourceError` for a failure of ``zipfile``, ``zlib`` or the disk."""
+    if isinstance(exc, zlib.error):
+        what = f"corrupt compressed data ({exc})"
+    elif isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        what = "encrypted member (a password-protected zip cannot be read)"
+    elif isinstance(exc, NotImplementedError):
+        what = f"unsupported compression ({exc})"
+    elif isinstance(exc, EOFError):
+        what = "truncated compressed data"
+    else:
+        what = _describe(exc)
+    return SourceError(f"damaged zip archive: {what}", file=name, line=line)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _relevant(info: zipfile.ZipInfo) -> bool:
@@ -236,6 +306,14 @@ def _advance(end: int, width: int, head: bytes, name: str) -> int:
 
 def _codec(declared: str, name: str) -> str:
     try:
-        return codecs.lookup(declared).name
+        codec = codecs.lookup(declared).name
     except LookupError:
         raise SourceError(f"unknown encoding {declared!r} declared", file=name, line=1) from None
+    if codec not in ENCODINGS:
+        raise SourceError(
+            f"encoding {declared!r} is refused (accepted: UTF-8, ISO-8859-1, ISO-8859-15, "
+            "Windows-1252, US-ASCII)",
+            file=name,
+            line=1,
+        )
+    return codec

@@ -72,7 +72,13 @@ class SiecleFile:
         return self.source.name
 
     def records(self, facts: StreamFacts | None = None) -> Iterator[etree._Element]:
-        return iter_records(self.source, TAGS[self.kind], encoding=self.encoding, facts=facts)
+        return iter_records(
+            self.source,
+            TAGS[self.kind],
+            root=self.prolog.root,
+            encoding=self.encoding or self.prolog.encoding,
+            facts=facts,
+        )
 
 
 class SiecleReader:

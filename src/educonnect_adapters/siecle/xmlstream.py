@@ -1,9 +1,20 @@
 """Streaming, hardened XML reading of one input.
 
-``lxml.etree.iterparse`` with every network and entity feature off, reporting
-only the record elements asked for; each record is cleared once the consumer
-has moved on, with its already-read siblings (and finished sections), so memory
-stays bounded by one record whatever the file size.
+An ``lxml.etree.XMLPullParser`` with every network and entity feature off, told
+the encoding (one of :data:`~.inputs.ENCODINGS`, never left to guess), reports
+only the record elements asked for. Memory stays bounded by one record whatever
+the file holds:
+
+* each record is cleared once the consumer has moved on, with its already-read
+  siblings;
+* after each chunk fed to the parser, every finished element outside the record
+  being read is deleted, tagged or not (the open elements are the last child at
+  each level; everything before them is done);
+* a record may not grow beyond :data:`RECORD_LIMIT` bytes of input.
+
+A DTD found on the document once its root has started (whatever encoding trick
+hid the ``<!DOCTYPE`` from the prolog check) is refused. Locating the element at
+fault in a malformed file reads the input once more, keeping a bounded window.
 """
 
 from __future__ import annotations
@@ -17,13 +28,27 @@ from lxml import etree
 
 from educonnect_core.errors import SourceError
 
-from .inputs import Input
+from .inputs import ENCODINGS, BoundedReader, Input
 
-__all__ = ["ENCODING_ERRORS", "EncodingError", "StreamFacts", "fields_of", "iter_records"]
+__all__ = [
+    "ENCODING_ERRORS",
+    "FEED",
+    "RECORD_LIMIT",
+    "EncodingError",
+    "StreamFacts",
+    "fields_of",
+    "iter_records",
+]
 
 #: libxml2 error codes that mean "bytes not valid in the encoding in force".
 ENCODING_ERRORS: Final = frozenset({9, 81})
-_OPEN_TAG = re.compile(r"<([A-Za-z_][A-Za-z0-9_.-]*)")
+#: Bytes fed to the parser at a time (what lies between two prunings).
+FEED: Final = 64 * 1024
+#: The most input one record (or the wait for the root element) may span.
+RECORD_LIMIT: Final = 1 << 20
+#: Bytes kept across chunks when locating an error (a longer tag name is cut).
+WINDOW: Final = 256
+_OPEN_TAG = re.compile(rb"<([A-Za-z_][A-Za-z0-9_.-]*)")
 
 
 class EncodingError(SourceError):
@@ -42,37 +67,124 @@ def iter_records(
     source: Input,
     tags: Collection[str],
     *,
+    root: str | None = None,
     encoding: str | None = None,
     facts: StreamFacts | None = None,
 ) -> Iterator[etree._Element]:
     """Yield each element whose tag is in ``tags``, at its end, then clear it.
 
-    ``encoding`` overrides the declared one. A malformed file, or one over the
-    size bound, raises :class:`SourceError` with file, line and element.
+    ``root`` is the root element's tag (as the prolog told it); ``encoding``
+    the Python codec to read in. A malformed file, one with a DTD, one over the
+    size bound or a record over :data:`RECORD_LIMIT` raises :class:`SourceError`
+    with file, line and element.
     """
+    wanted = frozenset(tags)
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
+        tag=(*wanted, root) if root else tuple(wanted),
+        encoding=ENCODINGS.get(encoding, encoding) if encoding else None,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     with source.open() as stream:
-        events = etree.iterparse(
-            stream,
-            events=("end",),
-            tag=tuple(tags),
-            encoding=encoding,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        state = _State(source, stream, root)
         try:
-            for _event, element in events:
+            while chunk := stream.read(FEED):
+                parser.feed(chunk)
+                for element in state.records(parser.read_events()):
+                    yield element
+                    _release(element)
+                state.prune(wanted)
+            parser.close()
+            for element in state.records(parser.read_events()):
                 yield element
                 _release(element)
         except etree.XMLSyntaxError as exc:
             raise malformed(source, exc, encoding) from None
+        state.finish()
         stream.finish()
         if facts is not None:
             facts.utf8_valid, facts.non_ascii = stream.utf8_valid, stream.non_ascii
+
+
+class _State:
+    """The root, once started, and the record being read (where it began)."""
+
+    def __init__(self, source: Input, stream: BoundedReader, root: str | None) -> None:
+        self._source = source
+        self._stream = stream
+        self._root = root
+        self._top: etree._Element | None = None
+        self._open = 0
+        self._began = 0
+        self._first: etree._Element | None = None
+
+    def records(self, events: Iterator[tuple[str, etree._Element]]) -> Iterator[etree._Element]:
+        """The records ending among ``events``; notes the root and open records."""
+        for event, element in events:
+            if self._top is None:
+                self._top = element.getroottree().getroot()
+                _refuse_dtd(self._top, self._source)
+            if element is self._top:
+                continue
+            if event == "start":
+                self._open += 1
+                if self._open == 1:
+                    self._began, self._first = self._stream.count, element
+                continue
+            self._open -= 1
+            if not self._open:
+                self._first = None
+            yield element
+
+    def prune(self, wanted: frozenset[str]) -> None:
+        """Delete what is finished outside the open record; bound the open record."""
+        top = self._top
+        if top is None:
+            if self._stream.count > RECORD_LIMIT:
+                what = (
+                    f"no <{self._root}> root element (without namespace)"
+                    if self._root
+                    else ("no record")
+                )
+                raise SourceError(
+                    f"{what} in the first {RECORD_LIMIT} bytes", file=self._source.name
+                )
+            return
+        node = top
+        while (count := len(node)) > 0:
+            if count > 1:
+                del node[: count - 1]
+            node = node[0]
+            if node.tag in wanted:
+                break
+        if self._open and self._stream.count - self._began > RECORD_LIMIT:
+            first = self._first
+            raise SourceError(
+                f"record larger than {RECORD_LIMIT} bytes",
+                file=self._source.name,
+                line=first.sourceline if first is not None else None,
+                element=str(first.tag) if first is not None else None,
+            )
+
+    def finish(self) -> None:
+        if self._top is not None:
+            _refuse_dtd(self._top, self._source)
+
+
+def _refuse_dtd(top: etree._Element, source: Input) -> None:
+    info = top.getroottree().docinfo
+    if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
+        raise SourceError(
+            "DOCTYPE declarations are refused (no DTD, no entity may be declared)",
+            file=source.name,
+            element="!DOCTYPE",
+        )
 
 
 def _release(element: etree._Element) -> None:
@@ -94,38 +206,52 @@ def malformed(source: Input, exc: etree.XMLSyntaxError, encoding: str | None) ->
     line, column = position[0] or None, position[1]
     message = " ".join(str(exc.msg).split())
     message = re.sub(r", line \d+, column \d+$", "", message)
-    element = _element_at(source, line, column, encoding) if line else None
+    element = _element_at(source, line, column) if line else None
     kind = EncodingError if exc.code in ENCODING_ERRORS else SourceError
     return kind(f"malformed XML: {message}", file=source.name, line=line, element=element)
 
 
-def _element_at(source: Input, line: int, column: int, encoding: str | None) -> str | None:
-    """The last tag opened at or before (line, column): the element being parsed."""
-    last: str | None = None
+def _element_at(source: Input, line: int, column: int) -> str | None:
+    """The last tag opened at or before (line, column): the element being parsed.
+
+    One pass over the input; only :data:`WINDOW` bytes are kept between chunks
+    (the encodings accepted all write ``<`` and ASCII names as ASCII bytes).
+    """
+    finder = _LastTag()
     try:
         with source.open() as stream:
-            number = 0
-            pending = b""
-            while number < line:
-                chunk = stream.read(1 << 16)
-                if not chunk:
+            number, done = 1, 0  # line at the chunk's start; bytes of it before the chunk
+            while chunk := stream.read(FEED):
+                start = 0
+                while number < line and (newline := chunk.find(b"\n", start)) >= 0:
+                    number, done, start = number + 1, 0, newline + 1
+                if number < line:
+                    finder.feed(chunk)
+                    done += len(chunk) - start
+                    continue
+                end = chunk.find(b"\n", start) if column <= 0 else start + column - done
+                if 0 <= end <= len(chunk):
+                    finder.feed(chunk[:end])
                     break
-                lines = (pending + chunk).split(b"\n")
-                pending = lines.pop()
-                for raw in lines:
-                    number += 1
-                    cut = raw if number < line else raw[: column or None]
-                    if found := _OPEN_TAG.findall(cut.decode(encoding or "latin-1", "replace")):
-                        last = found[-1]
-                    if number >= line:
-                        break
-            if number < line and pending:
-                text = pending[: column or None].decode(encoding or "latin-1", "replace")
-                if found := _OPEN_TAG.findall(text):
-                    last = found[-1]
+                finder.feed(chunk)
+                done += len(chunk) - start
     except (SourceError, OSError):
-        return last
-    return last
+        pass
+    return finder.last
+
+
+class _LastTag:
+    """The last ``<name`` in the bytes fed, keeping only a window between feeds."""
+
+    def __init__(self) -> None:
+        self.last: str | None = None
+        self._carry = b""
+
+    def feed(self, data: bytes) -> None:
+        text = self._carry + data
+        if found := _OPEN_TAG.findall(text):
+            self.last = found[-1].decode("ascii")
+        self._carry = text[-WINDOW:]
 
 
 def fields_of(element: etree._Element) -> dict[str, str | None]:
