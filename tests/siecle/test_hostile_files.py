@@ -65,14 +65,21 @@ def _structures() -> str:
     )
 
 
+# The child's own high-water mark: ru_maxrss may carry the parent's (fork) on Linux.
 PEAK_CHILD = textwrap.dedent(
     """
-    import resource, sys
+    import re, resource, sys
     from pathlib import Path
     from educonnect_adapters.siecle import open_siecle
     reader = open_siecle([Path(sys.argv[1])])
     count = sum(1 for _ in reader.eleves())
-    print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    try:
+        status = Path("/proc/self/status").read_text()
+        peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+        peak = peak // 1024 if sys.platform == "darwin" else peak
+    print(count, peak)
     """
 )
 
