@@ -24,7 +24,7 @@ from educonnect_adapters.onde.reader import kinds_of
 from educonnect_core.errors import PluginError, SourceError
 from educonnect_core.plugins import Plugins
 
-from .onde_samples import ELEVES, UAI, Row, render, responsables
+from .onde_samples import ELEVES, UAI, Quoting, Row, render, responsables
 
 AT = dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC)
 PLUGINS = Plugins.installed()
@@ -98,7 +98,7 @@ def bytes_mutated(draw: st.DrawFn, data: bytes) -> bytes:
 @st.composite
 def onde_file(draw: st.DrawFn, rows: list[Row]) -> bytes:
     table = draw(structure(rows))
-    quoting = draw(st.sampled_from(["none", "non-empty", "all"]))
+    quoting: Quoting = draw(st.sampled_from(["none", "non-empty", "all"]))
     newline = draw(st.sampled_from(["\r\n", "\n"]))
     encoding = draw(st.sampled_from(["cp1252", "utf-8", "utf-8-sig", "iso8859-15"]))
     text = render(table, quoting, newline)
