@@ -21,6 +21,7 @@ from .people import Profile
 from .ports import ExportReader
 from .schedule import RefreshSchedule
 from .sync import _plan, _Stored
+from .timebounds import bounded
 
 __all__ = ["CheckResult", "check_export"]
 
@@ -53,6 +54,7 @@ def check_export(
     export: Export | ExportReader, at: dt.datetime, schedule: RefreshSchedule | None = None
 ) -> CheckResult:
     """Plan ``export`` against an empty school, evaluated at ``at`` (aware)."""
+    bounded("check_export: at", at)
     if not isinstance(export, Export):
         export = Export.read(export)
     ctx = EvaluationContext.for_school(export.school, at, schedule)

@@ -16,6 +16,7 @@ __all__ = [
     "PluginError",
     "SourceError",
     "StorageError",
+    "StoreUnavailable",
     "TransitionNotAllowed",
 ]
 
@@ -100,6 +101,11 @@ class StorageError(EduconnectError, RuntimeError):
 
 class ConcurrentModification(StorageError):
     """A stale version of an object was saved over a newer one."""
+
+
+class StoreUnavailable(StorageError):
+    """The store failed while working (disk full, connection lost, lock timeout):
+    the unit of work was rolled back; trying again later may succeed."""
 
 
 class PluginError(EduconnectError, LookupError):

@@ -55,11 +55,15 @@ def educonnect_source_kinds() -> Sequence[str]:
 
 
 @hookspec(firstresult=True)
-def educonnect_open_store(url: str) -> Store | None:
+def educonnect_open_store(url: str, read_only: bool) -> Store | None:
     """Open the storage backend for ``url`` if its scheme is this plugin's.
 
     Contract: return ``None`` for a scheme this plugin does not serve;
     otherwise return an open store whose schema is created or migrated forward.
+    With ``read_only`` (the commands that only read) the store must already
+    exist (never create it: raise StorageError), should not wait on a writer,
+    and may refuse writes; an implementation may omit the argument (pluggy
+    passes only the arguments a hook implementation names).
     Raise :class:`~educonnect_core.errors.StorageError` when the URL is this
     plugin's but the store cannot be opened.
     """

@@ -15,6 +15,7 @@ from typing import Self, TypeVar
 import attrs
 
 from .errors import InvalidValue
+from .timebounds import bounded
 from .values import (
     BirthDate,
     EmailAddress,
@@ -105,9 +106,16 @@ class School:
 
     uai: Uai
     school_year: int
-    exported_at: dt.datetime | None = None
+    exported_at: dt.datetime | None = attrs.field(default=None)
     degree: Degree = Degree.SECOND
     name: str | None = None
+
+    @exported_at.validator
+    def _check_exported_at(
+        self, attribute: attrs.Attribute[dt.datetime | None], value: dt.datetime | None
+    ) -> None:
+        if value is not None:
+            bounded("School.exported_at", value)
 
 
 @attrs.frozen

@@ -128,8 +128,9 @@ class Plugins:
     def source_kinds(self) -> list[str]:
         return sorted({k for ks in self.manager.hook.educonnect_source_kinds() for k in ks})
 
-    def open_store(self, url: str) -> Store:
-        store: Store | None = self.manager.hook.educonnect_open_store(url=url)
+    def open_store(self, url: str, *, read_only: bool = False) -> Store:
+        """The store at ``url``; ``read_only``: it must exist and is only read."""
+        store: Store | None = self.manager.hook.educonnect_open_store(url=url, read_only=read_only)
         if store is None:
             schemes = ", ".join(self.store_schemes()) or "none installed"
             raise PluginError(f"no storage backend for {url!r} (known schemes: {schemes})")

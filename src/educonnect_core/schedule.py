@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+
+from .errors import InvalidValue
 
 __all__ = ["RefreshSchedule"]
 
@@ -20,6 +22,15 @@ def _check_minute(instance: RefreshSchedule, attribute: attrs.Attribute[int], va
         raise ValueError(f"RefreshSchedule.{attribute.name}: expected 0..59, got {value!r}")
 
 
+def _check_timezone(instance: RefreshSchedule, attribute: attrs.Attribute[str], value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidValue(
+            "RefreshSchedule.timezone", value, "expected a time zone such as Europe/Paris"
+        ) from None
+
+
 @attrs.frozen
 class RefreshSchedule:
     """The nightly refresh of the EduConnect référentiel from SIECLE.
@@ -30,7 +41,7 @@ class RefreshSchedule:
 
     hour: int = attrs.field(default=6, validator=_check_hour)
     minute: int = attrs.field(default=0, validator=_check_minute)
-    timezone: str = "Europe/Paris"
+    timezone: str = attrs.field(default="Europe/Paris", validator=_check_timezone)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -69,6 +69,7 @@ from .storage import (
     StoredForms,
     UnitOfWork,
 )
+from .timebounds import FUTURE_TOLERANCE, bounded
 from .values import Invalid, Uai
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "REASON_STUDENT_LEFT",
     "SYNC_REASON_PREFIX",
     "Export",
+    "ExportInTheFuture",
     "ExportOutOfOrder",
     "SourceView",
     "SyncOptions",
@@ -109,6 +111,20 @@ class ExportOutOfOrder(EduconnectError, ValueError):
         super().__init__(
             f"{uai}: export of {exported_at.isoformat()} is older than the last one applied "
             f"({last.isoformat()}); refused (force it to apply anyway)"
+        )
+
+
+class ExportInTheFuture(EduconnectError, ValueError):
+    """The export is dated later than now (beyond a small tolerance): applied, it
+    would make every real export look older. Never forced: give its true time."""
+
+    def __init__(self, uai: Uai, exported_at: dt.datetime, at: dt.datetime) -> None:
+        self.uai = uai
+        self.exported_at = exported_at
+        self.at = at
+        super().__init__(
+            f"{uai}: export dated {exported_at.isoformat()}, later than now "
+            f"({at.isoformat()}); refused: check the export's date and this computer's clock"
         )
 
 
@@ -354,7 +370,7 @@ class _Stored:
         )
 
 
-def _export_time(export: Export, options: SyncOptions) -> dt.datetime:
+def _export_time(export: Export, options: SyncOptions, at: dt.datetime) -> dt.datetime:
     exported_at = options.exported_at or export.school.exported_at
     if exported_at is None:
         raise InvalidValue(
@@ -364,6 +380,9 @@ def _export_time(export: Export, options: SyncOptions) -> dt.datetime:
         )
     if exported_at.tzinfo is None:
         raise InvalidValue("School.exported_at", exported_at, "expected an aware datetime")
+    exported_at = bounded("SyncOptions.exported_at", exported_at)
+    if exported_at > at + FUTURE_TOLERANCE:
+        raise ExportInTheFuture(export.school.uai, exported_at, at)
     return exported_at
 
 
@@ -378,9 +397,10 @@ def synchronise(
     Returns the :class:`~educonnect_core.changeset.Changeset`; with
     ``options.dry_run`` the same changeset is computed and nothing is written.
     """
+    bounded("synchronise: at", at)
     if not isinstance(export, Export):
         export = Export.read(export)
-    exported_at = _export_time(export, options)
+    exported_at = _export_time(export, options, at)
     school = attrs.evolve(export.school, exported_at=exported_at)
     uai = school.uai
     effective = options.schedule.effective_from(exported_at)

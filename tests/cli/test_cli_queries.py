@@ -104,4 +104,5 @@ def test_store_option_reads_another_store(cli: Run, imported: Path, tmp_path: Pa
     other = tmp_path / "other.db"
     result = cli("accounts", "--store", f"sqlite:///{other}")
     assert result.code == 2
-    assert "no school" in result.err
+    assert "no store there" in result.err
+    assert not other.exists()  # a read-only command never creates a store

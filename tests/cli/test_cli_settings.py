@@ -20,7 +20,7 @@ def test_language_and_store_from_the_file(cli: Run, imported: Path, tmp_path: Pa
     other.write_text(f'store = "sqlite:///{tmp_path / "empty.db"}"\n', encoding="utf-8")
     empty = cli("stats", "--config", other)
     assert empty.code == 2
-    assert "no school" in empty.err
+    assert "empty.db: no store there" in empty.err
 
 
 def test_missing_or_broken_settings_file_is_bad_input(cli: Run, imported: Path) -> None:

@@ -19,8 +19,10 @@ _SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None
 
 def _applied(*exports: Export) -> StoreView:
     store = _PLUGINS.open_store("memory://")
-    for day, exp in enumerate(exports):
-        synchronise(store, exp, NOW + dt.timedelta(days=day))
+    for exp in exports:
+        # applied an hour after it was made: an export is never from the future
+        made = exp.school.exported_at or EXPORTED_AT
+        synchronise(store, exp, made + dt.timedelta(hours=1))
     return view(store)
 
 

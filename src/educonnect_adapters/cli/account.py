@@ -46,7 +46,7 @@ def load_account(uow: UnitOfWork, account_id: str) -> tuple[Account, Person | No
 
 def run(args: argparse.Namespace) -> int:
     settings = load(args)
-    with open_store(settings) as store, store.unit_of_work() as uow:
+    with open_store(settings, read_only=True) as store, store.unit_of_work() as uow:
         account, person, school = load_account(uow, args.account_id)
         eligibility = (
             evaluate(

@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load(args)
-    with open_store(settings) as store, store.unit_of_work() as uow:
+    with open_store(settings, read_only=True) as store, store.unit_of_work() as uow:
         account, person, school = load_account(uow, args.account_id)
         if person is None:
             raise NotFound(

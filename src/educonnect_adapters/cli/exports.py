@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from educonnect_core.changeset import Changeset
+from educonnect_core.errors import InvalidValue
 from educonnect_core.findings import Finding
 from educonnect_core.people import Eleve, Link, Profile, Responsable, School
 from educonnect_core.plugins import Plugins
@@ -34,6 +35,7 @@ from educonnect_core.ports import ExportReader
 from educonnect_core.schedule import RefreshSchedule
 from educonnect_core.sources import ReadOptions
 from educonnect_core.sync import SyncOptions, synchronise
+from educonnect_core.timebounds import bounded
 
 from .common import now, print_json, to_jsonable, tr
 from .settings import Settings, add_common_options, load, open_store
@@ -65,7 +67,10 @@ def aware(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(f"expected an ISO date-time, got {text!r}") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"expected a time zone (e.g. +01:00 or Z), got {text!r}")
-    return moment
+    try:
+        return bounded("date-time", moment)
+    except InvalidValue as exc:
+        raise argparse.ArgumentTypeError(f"{exc.reason}, got {text!r}") from None
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:

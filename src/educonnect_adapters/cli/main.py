@@ -4,8 +4,11 @@ Each command lives in its own module of :mod:`educonnect_adapters.cli` and is
 listed in :data:`COMMANDS`; a command module has ``register(subparsers)`` which
 adds a parser whose ``handler`` default is ``run(args) -> int``.
 
-Exit codes: 0 success, 1 action refused (permission, state), 2 bad input.
-Errors go to stderr on one line; ``--debug`` shows the traceback.
+Exit codes (docs/cli.md): 0 success; 1 refused or failed with nothing changed
+(permission, state, concurrent modification, store unavailable: a retry may
+succeed); 2 bad input (file, option, setting); 3 internal error (a bug); 130
+interrupted (Ctrl-C; the unit of work in progress is rolled back). Errors go to
+stderr on one line; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -21,15 +24,27 @@ from typing import Final
 from educonnect_core import __version__
 from educonnect_core.errors import (
     ActionRefused,
+    ConcurrentModification,
     EduconnectError,
     PermissionDenied,
+    StoreUnavailable,
 )
 
-__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_OK", "EXIT_REFUSED", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_BAD_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_REFUSED",
+    "main",
+]
 
 EXIT_OK: Final = 0
 EXIT_REFUSED: Final = 1
 EXIT_BAD_INPUT: Final = 2
+EXIT_INTERNAL: Final = 3
+EXIT_INTERRUPTED: Final = 130
 
 #: Modules of this package that define a command, in help order.
 COMMANDS: Final[tuple[str, ...]] = (
@@ -67,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (PermissionDenied, ActionRefused) as exc:
+    except (PermissionDenied, ActionRefused, ConcurrentModification, StoreUnavailable) as exc:
         _report(exc, args.debug)
         return EXIT_REFUSED
     except BrokenPipeError:
@@ -78,12 +93,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (EduconnectError, OSError) as exc:
         _report(exc, args.debug)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt as exc:
+        _report(exc, args.debug, "interrupted; the operation in progress was rolled back")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        what = f"{type(exc).__name__}: {exc}"
+        _report(exc, args.debug, f"internal error ({what}); run again with --debug for details")
+        return EXIT_INTERNAL
 
 
-def _report(exc: BaseException, debug: bool) -> None:
+def _report(exc: BaseException, debug: bool, text: str | None = None) -> None:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
-    message = " ".join(str(exc).split())
+    message = " ".join((text if text is not None else str(exc)).split())
     print(f"educonnect: error: {message}", file=sys.stderr)
 
 

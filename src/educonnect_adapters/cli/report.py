@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import attrs
 
+from educonnect_adapters.system.files import write_private
 from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
 from educonnect_core.people import Profile
 from educonnect_core.storage import TO_ACTIVATE, AccountQuery, UnitOfWork
@@ -64,15 +65,16 @@ def run(args: argparse.Namespace) -> int:
     target: Path = args.html
     if target.exists() and target.is_dir():
         raise BadInput(f"--html {target}: is a folder, expected a file name")
-    with open_store(settings) as store, store.unit_of_work() as uow:
+    if not target.parent.is_dir():
+        raise BadInput(f"--html {target}: the folder {target.parent} does not exist")
+    with open_store(settings, read_only=True) as store, store.unit_of_work() as uow:
         school = school_of(uow, settings)
         figures = gather(uow, school, now())
         fixes = to_fix(uow, school.uai)
     page = render(
         figures, by_class(fixes), lang=settings.lang, generated_at=now(), tz=settings.timezone
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
+    write_private(target, page.encode("utf-8"))
     print(
         tr(
             settings,

@@ -47,8 +47,10 @@ from educonnect_core.errors import EduconnectError, InvalidValue, NotFound
 from educonnect_core.people import Profile, School
 from educonnect_core.permissions import AccessContext, Actor, Delegation, Role
 from educonnect_core.plugins import Plugins
+from educonnect_core.schedule import RefreshSchedule
 from educonnect_core.service import Session
 from educonnect_core.storage import Store, UnitOfWork
+from educonnect_core.timebounds import bounded
 from educonnect_core.values import Uai
 
 __all__ = [
@@ -155,11 +157,16 @@ def load(args: argparse.Namespace) -> Settings:
     if lang not in LANGS:
         raise InvalidValue(f"{where}: lang", lang, f"expected one of {', '.join(LANGS)}")
     raw_uai = getattr(args, "uai", None) or _text(data.get("actor", {}), "uai", where)
+    timezone = _text(data, "timezone", where) or "Europe/Paris"
+    try:
+        RefreshSchedule(timezone=timezone)
+    except InvalidValue as exc:
+        raise InvalidValue(f"{where}: timezone", timezone, exc.reason) from None
     return Settings(
         store_url=getattr(args, "store", None) or _text(data, "store", where) or DEFAULT_STORE,
         lang=lang,
         uai=Uai.parse(raw_uai) if raw_uai else None,
-        timezone=_text(data, "timezone", where) or "Europe/Paris",
+        timezone=timezone,
         json=bool(getattr(args, "json", False)),
         config_path=path,
         file=data,
@@ -187,9 +194,10 @@ def _text(table: object, key: str, where: str) -> str | None:
 
 
 @contextmanager
-def open_store(settings: Settings) -> Iterator[Store]:
-    """The store of ``settings``, through the storage plugins; closed on exit."""
-    store = Plugins.installed().open_store(settings.store_url)
+def open_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
+    """The store of ``settings``, through the storage plugins; closed on exit.
+    ``read_only`` (commands that only read): never created, never waits on a writer."""
+    store = Plugins.installed().open_store(settings.store_url, read_only=read_only)
     try:
         yield store
     finally:
@@ -258,13 +266,15 @@ def _delegation(table: object, delegate_id: str, uai: Uai, where: str) -> Delega
 
     def moment(key: str) -> dt.datetime:
         value = table.get(key)
+        expected = "expected a date-time with its offset"
         if isinstance(value, str):
-            value = dt.datetime.fromisoformat(value)
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise InvalidValue(f"{where}: delegation.{key}", value, expected) from None
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
-            raise InvalidValue(
-                f"{where}: delegation.{key}", value, "expected a date-time with its offset"
-            )
-        return value
+            raise InvalidValue(f"{where}: delegation.{key}", value, expected)
+        return bounded(f"{where}: delegation.{key}", value)
 
     def names(key: str) -> list[str]:
         value = table.get(key)

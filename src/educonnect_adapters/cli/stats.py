@@ -178,7 +178,7 @@ def _days(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     settings = load(args)
-    with open_store(settings) as store, store.unit_of_work() as uow:
+    with open_store(settings, read_only=True) as store, store.unit_of_work() as uow:
         school = None if args.all_schools else school_of(uow, settings)
         dormant_after = dt.timedelta(days=args.dormant_days)
         figures = gather(uow, school, now(), dormant_after=dormant_after)

@@ -23,6 +23,7 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 class PostgresDialect:
     placeholder = "%s"
     batch = 5000
+    errors = psycopg.Error
 
     def no_limit(self) -> object:
         return None

@@ -11,12 +11,12 @@ SCHEMES = ("postgresql", "postgres")
 
 
 @hookimpl
-def educonnect_open_store(url: str) -> Store | None:
+def educonnect_open_store(url: str, read_only: bool) -> Store | None:
     if not url.startswith(tuple(f"{s}://" for s in SCHEMES)):
         return None
     from .store import PostgresStore  # psycopg is an optional dependency
 
-    return PostgresStore.open(url)
+    return PostgresStore.open(url, read_only=read_only)
 
 
 @hookimpl

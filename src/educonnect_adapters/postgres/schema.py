@@ -160,7 +160,10 @@ SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 def migrate(conn: psycopg.Connection[tuple[Any, ...]], where: str) -> int:
     """Bring the current schema (``search_path``) to :data:`SCHEMA_VERSION`; returns the
-    version found. A schema newer than this library is refused."""
+    version found. A schema newer than this library is refused. A schema already
+    at :data:`SCHEMA_VERSION` is only read."""
+    if _version(conn) == SCHEMA_VERSION:
+        return SCHEMA_VERSION
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
         conn.execute("CREATE TABLE IF NOT EXISTS educonnect_schema (version integer NOT NULL)")
@@ -177,3 +180,13 @@ def migrate(conn: psycopg.Connection[tuple[Any, ...]], where: str) -> int:
             conn.execute("DELETE FROM educonnect_schema")
             conn.execute("INSERT INTO educonnect_schema VALUES (%s)", (SCHEMA_VERSION,))
     return found
+
+
+def _version(conn: psycopg.Connection[tuple[Any, ...]]) -> int | None:
+    """The schema's version, read without writing (``None``: no store yet)."""
+    with conn.transaction():
+        found = conn.execute("SELECT to_regclass('educonnect_schema')").fetchone()
+        if found is None or found[0] is None:
+            return None
+        row = conn.execute("SELECT max(version) FROM educonnect_schema").fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else 0

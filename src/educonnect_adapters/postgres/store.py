@@ -26,7 +26,7 @@ from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
 from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
-from educonnect_core.errors import StorageError
+from educonnect_core.errors import StorageError, StoreUnavailable
 from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel
 from educonnect_core.serialization import loads
 from educonnect_core.values import Uai
@@ -46,7 +46,10 @@ _ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
 
 def split_url(url: str) -> tuple[str, str]:
     """``(conninfo URL without schema=, schema)``; ``postgres://`` is accepted too."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise StorageError(f"{url!r}: not a URL ({exc})") from None
     if parts.scheme not in ("postgresql", "postgres"):
         raise StorageError(f"{url!r}: expected postgresql://user@host:port/db")
     params = parse_qsl(parts.query, keep_blank_values=True)
@@ -79,36 +82,59 @@ def _reusable(conn: Conn) -> bool:
 
 
 class PostgresStore:
-    """A PostgreSQL schema; opening it creates or migrates the schema."""
+    """A PostgreSQL schema; opening it creates or migrates the schema.
 
-    def __init__(self, url: str) -> None:
+    ``read_only``: the schema must already hold a store (it is never created) and
+    every transaction is read-only; a store older than this library is still
+    migrated forward first.
+    """
+
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self._url = url
+        self.read_only = read_only
         self.conninfo, self.schema = split_url(url)
         self._pool = ConnectionPool(
             self._connect, _redacted(url), size=_POOL_SIZE, reusable=_reusable
         )
         what = f"{_redacted(url)}: cannot prepare the schema"
-        self._release(prepared(self._connect(), self._prepare, psycopg.Error, what))
+        conn = prepared(self._connect(writable=True), self._prepare, psycopg.Error, what)
+        if read_only:
+            conn.close()  # the pool holds read-only connections
+        else:
+            self._release(conn)
 
     def _prepare(self, conn: Conn) -> None:
-        with conn.transaction():
-            conn.execute(
-                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
-            )
+        if self.read_only:
+            found = conn.execute(
+                "SELECT to_regclass(format('%%I.educonnect_schema', %s::text))", (self.schema,)
+            ).fetchone()
+            conn.rollback()
+            if found is None or found[0] is None:
+                raise StorageError(
+                    f"{_redacted(self._url)}: no store in schema {self.schema!r} (a read-only "
+                    "command never creates one); import an export first"
+                )
+        else:
+            with conn.transaction():
+                conn.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
+                )
         migrate(conn, _redacted(self._url))
 
     @classmethod
-    def open(cls, url: str) -> PostgresStore:
-        return cls(url)
+    def open(cls, url: str, *, read_only: bool = False) -> PostgresStore:
+        return cls(url, read_only=read_only)
 
     @property
     def url(self) -> str:
         return self._url
 
-    def _connect(self) -> Conn:
+    def _connect(self, *, writable: bool = False) -> Conn:
         try:
             conn = psycopg.connect(self.conninfo)
             conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+            if self.read_only and not writable:
+                conn.execute("SET default_transaction_read_only = on")
             conn.commit()
         except psycopg.Error as exc:
             raise StorageError(f"{_redacted(self._url)}: cannot connect: {exc}") from exc
@@ -132,7 +158,7 @@ class PostgresUnitOfWork(SqlUnitOfWork[Conn]):
 
     def __init__(self, store: PostgresStore) -> None:
         self._store = store
-        super().__init__(store._acquire(), POSTGRES, _People)
+        super().__init__(store._acquire(), POSTGRES, _People, where=_redacted(store.url))
 
     def write(self) -> Conn:
         """The connection inside this unit of work's transaction, opened if need be
@@ -146,7 +172,7 @@ class PostgresUnitOfWork(SqlUnitOfWork[Conn]):
         try:
             self.conn.commit()
         except psycopg.Error as exc:
-            raise StorageError(f"commit failed: {exc}") from exc
+            raise StoreUnavailable(f"{_redacted(self._store.url)}: commit failed: {exc}") from exc
 
     def rollback(self) -> None:
         self.conn.rollback()

@@ -13,6 +13,7 @@ import attrs
 from lxml import etree
 
 from educonnect_core.errors import InvalidValue, SourceError
+from educonnect_core.timebounds import bounded
 from educonnect_core.values import Uai, clean_text
 
 from .xmlstream import fields_of
@@ -60,7 +61,7 @@ def parse_date(raw: str | None) -> dt.date | None:
     m = _DATE.fullmatch(text)
     if not m:
         raise ValueError(f"expected jj/mm/aaaa, got {text!r}")
-    return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    return bounded("date", dt.date(int(m[3]), int(m[2]), int(m[1])))
 
 
 def read_parametres(element: etree._Element, file: str) -> Envelope:
@@ -103,8 +104,9 @@ def _stamp(raw: str | None, refuse: Callable[[str, str], SourceError]) -> dt.dat
     try:
         if not m:
             raise ValueError(f"expected jj/mm/aaaa hh:mm:ss, got {text!r}")
-        return dt.datetime(
+        stamp = dt.datetime(
             int(m[3]), int(m[2]), int(m[1]), int(m[4]), int(m[5]), int(m[6]), tzinfo=PARIS
         )
+        return bounded("HORODATAGE", stamp)
     except ValueError as exc:
         raise refuse("HORODATAGE", str(exc)) from None

@@ -27,6 +27,11 @@ class Dialect(Protocol):
     #: records compared and written per statement batch
     batch: int
 
+    @property
+    def errors(self) -> type[Exception]:
+        """The driver's base error: escaping a unit of work, it becomes a StoreUnavailable."""
+        ...
+
     def no_limit(self) -> object:
         """What ``LIMIT`` takes for "no limit" (``-1`` / ``NULL``)."""
         ...

@@ -1,13 +1,15 @@
 """What the SQL units of work share: their repositories over one connection, and
 their life cycle (closing gives the connection back; leaving the ``with`` block
-closes). A backend adds how it writes, commits and rolls back."""
+closes, and a driver error escaping it becomes one
+:class:`~educonnect_core.errors.StoreUnavailable` line naming the store). A
+backend adds how it writes, commits and rolls back."""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from educonnect_core.errors import StorageError
+from educonnect_core.errors import StorageError, StoreUnavailable
 
 from .accounts import SqlAccounts
 from .dialect import Dialect
@@ -24,8 +26,17 @@ C = TypeVar("C")
 class SqlUnitOfWork(Generic[C]):
     """The repositories of a unit of work on one connection (``_conn``)."""
 
-    def __init__(self, conn: C, dialect: Dialect, people: type[SqlPeople] = SqlPeople) -> None:
+    def __init__(
+        self,
+        conn: C,
+        dialect: Dialect,
+        people: type[SqlPeople] = SqlPeople,
+        *,
+        where: str = "store",
+    ) -> None:
         self._conn: C | None = conn
+        self._dialect = dialect
+        self._where = where
 
         def read() -> Any:
             return self.conn
@@ -60,4 +71,14 @@ class SqlUnitOfWork(Generic[C]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        try:
+            self.close()
+        except self._dialect.errors:
+            if exc is None:
+                raise
+            # the connection is gone too: the error that brought us here is the one to tell
+        if isinstance(exc, self._dialect.errors):
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            raise StoreUnavailable(
+                f"{self._where}: {message}; nothing was written by this operation"
+            ) from exc

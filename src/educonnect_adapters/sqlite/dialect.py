@@ -27,6 +27,7 @@ IN_BATCH: Final = 500
 class SqliteDialect:
     placeholder = "?"
     batch = IN_BATCH
+    errors = sqlite3.Error
 
     def no_limit(self) -> object:
         return -1

@@ -13,10 +13,10 @@ SCHEME = "sqlite"
 
 
 @hookimpl
-def educonnect_open_store(url: str) -> Store | None:
+def educonnect_open_store(url: str, read_only: bool) -> Store | None:
     if not url.startswith(f"{SCHEME}://"):
         return None
-    return SqliteStore.open(url)
+    return SqliteStore.open(url, read_only=read_only)
 
 
 @hookimpl

@@ -157,7 +157,11 @@ SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 def migrate(conn: sqlite3.Connection, where: str) -> int:
     """Bring the database to :data:`SCHEMA_VERSION` in one transaction; returns the
-    version found. A database newer than this library is refused."""
+    version found. A database newer than this library is refused. A database
+    already at :data:`SCHEMA_VERSION` is only read (no write lock is taken)."""
+    (current,) = conn.execute("PRAGMA user_version").fetchone()
+    if current == SCHEMA_VERSION:
+        return int(current)
     conn.execute("BEGIN IMMEDIATE")
     try:
         (found,) = conn.execute("PRAGMA user_version").fetchone()
@@ -172,6 +176,7 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return int(found)

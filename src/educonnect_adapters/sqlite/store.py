@@ -9,11 +9,11 @@ connections are kept in a small pool.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from educonnect_adapters.sql.people import SqlPeople
 from educonnect_adapters.sql.pool import ConnectionPool, prepared
@@ -21,7 +21,7 @@ from educonnect_adapters.sql.rows import (
     ACCOUNT_COLUMNS,
 )
 from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
-from educonnect_core.errors import StorageError
+from educonnect_core.errors import StorageError, StoreUnavailable
 from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel
 from educonnect_core.serialization import loads
 from educonnect_core.values import Uai
@@ -40,6 +40,11 @@ _BUSY_TIMEOUT_S: Final = 30.0
 _CACHE_KIB: Final = -65536
 
 _ACCOUNT_SELECT: Final = ", ".join(ACCOUNT_COLUMNS)
+_CONNECT: Final[dict[str, Any]] = {
+    "isolation_level": None,
+    "check_same_thread": False,
+    "timeout": _BUSY_TIMEOUT_S,
+}
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -63,35 +68,55 @@ def path_of(url: str) -> Path:
 
 
 class SqliteStore:
-    """A SQLite database file; opening it creates or migrates the schema."""
+    """A SQLite database file; opening it creates or migrates the schema.
 
-    def __init__(self, path: Path, url: str | None = None) -> None:
+    ``read_only``: the file must exist (it is never created), connections are
+    opened read-only and never wait on a writer (WAL readers); a schema older
+    than this library's is still migrated forward first.
+    """
+
+    def __init__(self, path: Path, url: str | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self._url = url or f"sqlite:///{path}"
+        if read_only and not path.is_file():
+            raise StorageError(
+                f"{path}: no store there (a read-only command never creates one); "
+                "import an export first"
+            )
         self._pool = ConnectionPool(self._connect, self._url, size=_POOL_SIZE)
         what = f"{path}: cannot open as an educonnect store"
         conn = prepared(
-            self._connect(), lambda c: migrate(c, str(path)), sqlite3.DatabaseError, what
+            self._writer(), lambda c: migrate(c, str(path)), sqlite3.DatabaseError, what
         )
-        self._release(conn)
+        if read_only:
+            conn.close()  # the pool holds read-only connections
+        else:
+            self._release(conn)
 
     @classmethod
-    def open(cls, url: str) -> SqliteStore:
-        return cls(path_of(url), url)
+    def open(cls, url: str, *, read_only: bool = False) -> SqliteStore:
+        return cls(path_of(url), url, read_only=read_only)
 
     @property
     def url(self) -> str:
         return self._url
 
     def _connect(self) -> sqlite3.Connection:
+        """A connection of the pool (read-only if the store is)."""
+        if not self.read_only:
+            return self._writer()
+        target = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        return self._configure(lambda: sqlite3.connect(target, uri=True, **_CONNECT))
+
+    def _writer(self) -> sqlite3.Connection:
+        return self._configure(lambda: sqlite3.connect(self.path, **_CONNECT))
+
+    def _configure(self, connect: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(
-                self.path,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=_BUSY_TIMEOUT_S,
-            )
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn = connect()
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = {_CACHE_KIB}")
@@ -117,7 +142,7 @@ class SqliteUnitOfWork(SqlUnitOfWork[sqlite3.Connection]):
 
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
-        super().__init__(store._acquire(), SQLITE, _People)
+        super().__init__(store._acquire(), SQLITE, _People, where=str(store.path))
         self._in_transaction = False
 
     def write(self) -> sqlite3.Connection:
@@ -127,7 +152,7 @@ class SqliteUnitOfWork(SqlUnitOfWork[sqlite3.Connection]):
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise StorageError(f"{self._store.path}: cannot start writing: {exc}") from exc
+                raise StoreUnavailable(f"{self._store.path}: cannot start writing: {exc}") from exc
             self._in_transaction = True
         return conn
 
@@ -136,13 +161,14 @@ class SqliteUnitOfWork(SqlUnitOfWork[sqlite3.Connection]):
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                raise StorageError(f"{self._store.path}: commit failed: {exc}") from exc
+                raise StoreUnavailable(f"{self._store.path}: commit failed: {exc}") from exc
             self._in_transaction = False
 
     def rollback(self) -> None:
         if self._in_transaction:
-            self.conn.execute("ROLLBACK")
             self._in_transaction = False
+            if self.conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         if self._conn is None:
