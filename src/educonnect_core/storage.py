@@ -26,7 +26,7 @@ See ``docs/storage.md``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar, runtime_checkable
 
@@ -556,6 +556,19 @@ class HasStatuses(Protocol):
     def statuses(self, uai: Uai) -> Iterator[AccountStatus]:
         """The status of every account of a school, in no particular order
         (much cheaper than :meth:`AccountRepository.of_school`)."""
+        ...
+
+
+@runtime_checkable
+class HasUpdateMany(Protocol):
+    """Optional speed capability of an accounts repository (see
+    :mod:`educonnect_core.capabilities` for the fallback)."""
+
+    def update_many(self, accounts: Sequence[Account]) -> list[Account]:
+        """:meth:`AccountRepository.update` of each account, in few statements;
+        the same answers and errors (:class:`~.errors.ConcurrentModification`,
+        :class:`~.errors.NotFound`, :class:`IdentifierTaken`) as the
+        updates one by one, after which the unit of work is to be rolled back."""
         ...
 
 

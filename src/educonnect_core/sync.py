@@ -40,7 +40,7 @@ from typing import Final, TypeVar
 import attrs
 
 from .accounts import Account
-from .capabilities import statuses_of, stored_forms_of
+from .capabilities import statuses_of, stored_forms_of, update_all
 from .changeset import (
     AccountChange,
     AccountChangeKind,
@@ -482,8 +482,8 @@ def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan, *, fresh: boo
         people.upsert_links(uai, plan.upsert_links)
     if plan.new_accounts:
         uow.accounts.add_many(plan.new_accounts)
-    for account in plan.changed_accounts:
-        uow.accounts.update(account)
+    if plan.changed_accounts:
+        update_all(uow.accounts, plan.changed_accounts)
     if plan.snapshots and fresh:
         uow.eligibility.put_many(plan.snapshots)  # a new school: nothing to compare with
     elif plan.snapshots:

@@ -30,6 +30,7 @@ needs_chromium = pytest.mark.skipif(
 @pytest.fixture
 def report(cli: Run, imported: Path) -> Path:
     assert cli("notify", "--class", "3A", "--profile", "eleve").code == 0
+    (imported / "out").mkdir()
     result = cli("report", "--html", "out/rapport.html")
     assert result.code == 0, result.err
     assert "out/rapport.html" in result.out

@@ -36,7 +36,7 @@ def test_the_range_leaves_room_for_computations() -> None:
 
 
 def test_a_school_cannot_carry_a_far_away_export_time() -> None:
-    with pytest.raises(InvalidValue, match="School.exported_at"):
+    with pytest.raises(InvalidValue, match=r"School\.exported_at"):
         School(Uai("0990007V"), 2025, exported_at=dt.datetime(9999, 12, 31, tzinfo=dt.UTC))
 
 
@@ -46,7 +46,7 @@ def test_check_refuses_a_far_away_at() -> None:
 
 
 def test_unknown_time_zone() -> None:
-    with pytest.raises(InvalidValue, match="RefreshSchedule.timezone"):
+    with pytest.raises(InvalidValue, match=r"RefreshSchedule\.timezone"):
         RefreshSchedule(timezone="Europe/Atlantis")
 
 

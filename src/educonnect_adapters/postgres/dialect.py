@@ -20,6 +20,10 @@ _CURSORS: Final = itertools.count()
 Connection = psycopg.Connection[tuple[Any, ...]]
 
 
+class _Unmatched(Exception):
+    """A batch changed fewer rows than it had parameter rows."""
+
+
 class PostgresDialect:
     placeholder = "%s"
     batch = 5000
@@ -92,6 +96,16 @@ class PostgresDialect:
                 return conn.execute(sql, params)
         except (pg_errors.UniqueViolation, pg_errors.ForeignKeyViolation):
             return None
+
+    def write_each(self, conn: Connection, statement: str, rows: Sequence[Row]) -> bool:
+        try:
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.executemany(statement, rows)
+                if cursor.rowcount != len(rows):
+                    raise _Unmatched  # leaves the savepoint rolled back
+        except (pg_errors.UniqueViolation, pg_errors.ForeignKeyViolation, _Unmatched):
+            return False
+        return True
 
     def bulk_insert_or_conflict(
         self, conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Row]

@@ -5,7 +5,7 @@ reads, writes with optimistic versions, the query compiler of
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from typing import Final
 
@@ -178,6 +178,22 @@ class SqlAccounts:
             f"account {account.account_id!r}: saving version {account.version} over stored "
             f"version {found[0]} (changed by someone else since it was read)"
         )
+
+    def update_many(self, accounts: Sequence[Account]) -> list[Account]:
+        """The updates in batches of one ``executemany`` each; a batch that does not
+        change one row per account is undone and replayed one by one, which raises
+        the error of the culprit."""
+        conn = self._write()
+        saved: list[Account] = []
+        for start in range(0, len(accounts), BATCH):
+            chunk = accounts[start : start + BATCH]
+            params = [(*account_row(a)[4:17], a.account_id, a.version) for a in chunk]
+            if not self._d.write_each(conn, self._update, params):
+                for account in chunk:
+                    self.update(account)
+                raise StorageError("update_many: a refusal the updates one by one did not show")
+            saved.extend(attrs.evolve(a, version=a.version + 1) for a in chunk)
+        return saved
 
     def of_school(self, uai: Uai) -> Iterator[Account]:
         rows = self._d.stream(

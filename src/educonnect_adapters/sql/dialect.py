@@ -73,6 +73,12 @@ class Dialect(Protocol):
         :class:`~educonnect_core.errors.StorageError` naming ``what``."""
         ...
 
+    def write_each(self, conn: Any, statement: str, rows: Sequence[Row]) -> bool:
+        """``executemany`` of ``statement`` inside a savepoint; ``True`` if it changed
+        one row per parameter row, else (a row unmatched, or a unique or foreign-key
+        conflict) ``False`` with nothing changed."""
+        ...
+
     def index_hint(self, index: str) -> str:
         """The clause that makes the planner use ``index`` (or nothing)."""
         ...

@@ -140,15 +140,16 @@ class SqlPeople:
         return written
 
     def delete_links(self, uai: Uai, keys: Iterable[tuple[str, str]]) -> int:
-        deleted = 0
-        for eleve_id, personne_id in keys:
-            cursor = self._write().execute(
-                f"DELETE FROM links WHERE uai = {self._p} AND eleve_id = {self._p} "
-                f"AND personne_id = {self._p}",
-                (uai.value, eleve_id, personne_id),
-            )
-            deleted += cursor.rowcount
-        return deleted
+        rows = [(uai.value, eleve_id, personne_id) for eleve_id, personne_id in keys]
+        if not rows:
+            return 0
+        cursor = self._write().cursor()
+        cursor.executemany(
+            f"DELETE FROM links WHERE uai = {self._p} AND eleve_id = {self._p} "
+            f"AND personne_id = {self._p}",
+            rows,
+        )
+        return int(cursor.rowcount)
 
     # -- reads
 

@@ -73,6 +73,17 @@ class SqliteDialect:
         except sqlite3.IntegrityError as exc:
             raise StorageError(f"{what}: {exc}") from None
 
+    def write_each(self, conn: sqlite3.Connection, statement: str, rows: Sequence[Row]) -> bool:
+        conn.execute("SAVEPOINT write_each")
+        try:
+            done = conn.executemany(statement, rows).rowcount == len(rows)
+        except sqlite3.IntegrityError:
+            done = False
+        if not done:
+            conn.execute("ROLLBACK TO write_each")
+        conn.execute("RELEASE write_each")
+        return done
+
     def index_hint(self, index: str) -> str:
         return f"INDEXED BY {index}"
 

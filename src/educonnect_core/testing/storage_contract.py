@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from educonnect_core.accounts import Account
 from educonnect_core.audit import AuditEvent, Outcome
 from educonnect_core.blockers import BlockerCode
-from educonnect_core.capabilities import statuses_of, stored_forms_of
+from educonnect_core.capabilities import statuses_of, stored_forms_of, update_all
 from educonnect_core.deliveries import DeliveryRecord
 from educonnect_core.errors import ConcurrentModification, NotFound
 from educonnect_core.findings import Finding
@@ -346,6 +346,40 @@ class StorageContract:
             _update_and_commit(store, attrs.evolve(v1, state=AccountState.DEACTIVATED))
         with store.unit_of_work() as uow:
             assert uow.accounts.get(v1.account_id) == v2
+
+    def test_update_all(self, store: Store) -> None:
+        """The batched way, where the store offers it, saves as updates one by one."""
+        with store.unit_of_work() as uow:
+            added = [uow.accounts.add(_account()) for _ in range(5)]
+            uow.commit()
+        changed = [attrs.evolve(a, state=AccountState.NOTIFIED) for a in added]
+        with store.unit_of_work() as uow:
+            saved = update_all(uow.accounts, changed)
+            uow.commit()
+        assert [a.version for a in saved] == [2] * 5
+        with store.unit_of_work() as uow:
+            assert [uow.accounts.get(a.account_id) for a in added] == saved
+
+    @pytest.mark.parametrize("fault", ["stale", "unknown", "identifier"])
+    def test_update_all_refuses_as_one_by_one(self, store: Store, fault: str) -> None:
+        with store.unit_of_work() as uow:
+            added = [uow.accounts.add(_account(identifier=f"x.{_unique('i')}")) for _ in range(4)]
+            uow.commit()
+        changed = [attrs.evolve(a, state=AccountState.NOTIFIED) for a in added]
+        expected: type[Exception]
+        if fault == "stale":
+            _update_and_commit(store, changed[2])  # someone else saved it meanwhile
+            expected = ConcurrentModification
+        elif fault == "unknown":
+            changed[2] = attrs.evolve(_account(), version=1)
+            expected = NotFound
+        else:
+            changed[2] = attrs.evolve(changed[2], identifier=added[0].identifier)
+            expected = IdentifierTaken
+        with store.unit_of_work() as uow, pytest.raises(expected):
+            update_all(uow.accounts, changed)
+        with store.unit_of_work() as uow:
+            assert uow.accounts.get(added[0].account_id) == added[0]
 
     def test_update_of_unknown_account(self, store: Store) -> None:
         with store.unit_of_work() as uow, pytest.raises(NotFound):
