@@ -11,6 +11,11 @@ row compared with every homonym: the merge as first written), in this process:
   holding N/2 emails and N/2 addresses;
 * ``mixed``: 100 households of N/100 rows each, sharing an email.
 
+And the linking of children: N students of one name (``MARTIN Léa``, one class), N
+rows naming that child, with and without the class, by
+:func:`~educonnect_adapters.onde.linking.resolve` (indexed: at most 11 homonyms
+looked at) and ``tests/onde/link_oracle.plain_resolve`` (every homonym listed).
+
 Figures are ratios measured in the same run.
 
     python bench/bench_onde_merge.py                 # 10,000 rows
@@ -26,12 +31,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from educonnect_adapters.onde.eleves import EleveIndex
+from educonnect_adapters.onde.eleves import EleveIndex, IndexedEleve
 from educonnect_adapters.onde.layouts import responsables_layout
+from educonnect_adapters.onde.linking import ChildRef, Resolution, resolve
 from educonnect_adapters.onde.responsables import ResponsableRows
 from educonnect_core.findings import Finding
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from onde.link_oracle import plain_resolve
 from onde.merge_oracle import PairwiseRows
 
 HEADER = [
@@ -75,6 +82,17 @@ def run(rows_class: type[ResponsableRows], rows: list[list[str]]) -> tuple[float
     return time.perf_counter() - start, persons
 
 
+def link(how: Callable[[EleveIndex, ChildRef], Resolution], n: int, classe: str) -> float:
+    index = EleveIndex()
+    for i in range(n):
+        index.add(IndexedEleve(f"E{i}", i + 2, ("cpmmeduval",)), ("MARTIN",), "Léa", f"id{i}")
+    child = ChildRef(1, "MARTIN", "", "Léa", classe)
+    start = time.perf_counter()
+    for _ in range(n):
+        how(index, child)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -88,7 +106,15 @@ def main() -> None:
         if not args.no_pairwise:
             pairwise, same = run(PairwiseRows, rows)
             assert same == persons, (same, persons)
-            line += f"; pairwise {pairwise:7.3f} s: ×{pairwise / indexed:,.0f}"
+            line += f"; pairwise {pairwise:7.3f} s: ×{pairwise / indexed:,.1f}"
+        print(line, flush=True)
+    print(f"{args.rows} students of one name, {args.rows} rows naming that child")
+    for classe in ("CP Mme Duval", ""):
+        indexed = link(resolve, args.rows, classe)
+        line = f"  {'class' if classe else 'no class':8} indexed {indexed:7.3f} s"
+        if not args.no_pairwise:
+            plain = link(plain_resolve, args.rows, classe)
+            line += f"; plain {plain:7.3f} s: ×{plain / indexed:,.1f}"
         print(line, flush=True)
 
 

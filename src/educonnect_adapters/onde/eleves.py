@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterator, Sequence
+from typing import Final
 
 import attrs
 
@@ -39,14 +41,22 @@ class IndexedEleve:
     classes: tuple[str, ...]
 
 
+#: Name buckets up to this size are filtered by class as they are; a larger one
+#: (a school of many homonyms) gets its own index by class, built once.
+_SMALL_BUCKET: Final = 32
+
+
 class EleveIndex:
-    """Students by folded (nom, prénom); a student is filed under nom and nom d'usage."""
+    """Students by folded (nom, prénom); a student is filed under nom and nom d'usage.
+    Students are added in line order, so every list is in line order."""
 
     def __init__(self) -> None:
         self.by_name: dict[tuple[str, str], list[IndexedEleve]] = {}
         self.lines: dict[str, int] = {}
         #: eleve_id → the identity (derived key) and classes of its first row
         self.identity: dict[str, tuple[str, tuple[str, ...]]] = {}
+        #: large name buckets by class key, built when first asked for
+        self._by_class: dict[tuple[str, str], tuple[int, dict[str, list[IndexedEleve]]]] = {}
 
     def add(self, eleve: IndexedEleve, noms: Sequence[str], prenom: str, identity: str) -> None:
         self.lines[eleve.eleve_id] = eleve.line
@@ -57,13 +67,42 @@ class EleveIndex:
     def __contains__(self, eleve_id: object) -> bool:
         return eleve_id in self.lines
 
-    def candidates(self, noms: Sequence[str], prenom: str) -> list[IndexedEleve]:
-        """Students whose nom or nom d'usage is one of ``noms`` and prénom is ``prenom``."""
+    def first(
+        self, noms: Sequence[str], prenom: str, classe: str = "", limit: int = 11
+    ) -> list[IndexedEleve]:
+        """The first ``limit`` students (in line order) whose nom or nom d'usage is one
+        of ``noms`` and prénom is ``prenom`` and, when ``classe`` (a class key) is
+        given, in that class. Costs about ``limit``, not the number of homonyms."""
+        prenom_key = name_key(prenom)
+        lists = [
+            self._in_class((nom, prenom_key), classe)
+            for nom in dict.fromkeys(name_key(n) for n in noms)
+        ]
         found: dict[str, IndexedEleve] = {}
-        for nom in noms:
-            for eleve in self.by_name.get((name_key(nom), name_key(prenom)), ()):
-                found.setdefault(eleve.eleve_id, eleve)
+        for eleve in lists[0] if len(lists) == 1 else heapq.merge(*lists, key=_line):
+            found.setdefault(eleve.eleve_id, eleve)
+            if len(found) >= limit:
+                break
         return list(found.values())
+
+    def _in_class(self, name: tuple[str, str], classe: str) -> Sequence[IndexedEleve]:
+        bucket = self.by_name.get(name, [])
+        if not classe:
+            return bucket
+        if len(bucket) <= _SMALL_BUCKET:
+            return [e for e in bucket if classe in e.classes]
+        size, by_class = self._by_class.get(name, (0, {}))
+        if size != len(bucket):  # built for fewer students: build again
+            by_class = {}
+            for eleve in bucket:
+                for key in dict.fromkeys(eleve.classes):
+                    by_class.setdefault(key, []).append(eleve)
+            self._by_class[name] = (len(bucket), by_class)
+        return by_class.get(classe, [])
+
+
+def _line(eleve: IndexedEleve) -> int:
+    return eleve.line
 
 
 class EleveRows:

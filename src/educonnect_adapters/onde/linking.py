@@ -9,18 +9,24 @@ unique, and report ambiguity instead of guessing"):
    ONDE class id): exactly one → linked;
 3. otherwise exactly one candidate by name → linked (a warning says the class
    did not match); several → ``AMBIGUOUS_LINK``, no link; none → no link.
+
+Each step is a look-up in the :class:`EleveIndex` (by name, and by name and
+class), so a school of many homonyms links in linear time.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
 
 import attrs
 
 from educonnect_core.findings import Severity
 
-from .eleves import EleveIndex
+from .eleves import EleveIndex, IndexedEleve
 from .keys import class_key
 
-__all__ = ["ChildRef", "Resolution", "resolve"]
+__all__ = ["SHOWN", "ChildRef", "Resolution", "resolve"]
 
 
 @attrs.frozen
@@ -53,24 +59,37 @@ class Resolution:
     message: str = ""
 
 
+#: How many lines of homonyms a message names (then ``…``).
+SHOWN: Final = 10
+
+
+def _lines(candidates: Sequence[IndexedEleve]) -> str:
+    shown = ", ".join(str(c.line) for c in candidates[:SHOWN])
+    return shown + (", …" if len(candidates) > SHOWN else "")
+
+
 def resolve(index: EleveIndex, child: ChildRef) -> Resolution:
-    """Apply the linking rule of this module to one child."""
+    """Apply the linking rule of this module to one child.
+
+    Looks at no more than :data:`SHOWN` + 1 homonyms, however many the school has
+    (a message names the first :data:`SHOWN` lines, then ``…``).
+    """
     noms = [n for n in (child.nom, child.nom_usage) if n]
     if not child.prenom or not noms:
         return Resolution(
             None, "INCOMPLETE_CHILD", message=f"{child} lacks a nom or a prénom; no link"
         )
-    candidates = index.candidates(noms, child.prenom)
+    candidates = index.first(noms, child.prenom, limit=SHOWN + 1)
     if not candidates:
         return Resolution(
             None,
             "LINK_TO_UNKNOWN_STUDENT",
             message=f"{child} is not in the Élèves extraction (left the school?); no link",
         )
-    lines = ", ".join(str(c.line) for c in sorted(candidates, key=lambda c: c.line))
+    lines = _lines(candidates)
     wanted = class_key(child.classe)
     if wanted:
-        in_class = [c for c in candidates if wanted in c.classes]
+        in_class = index.first(noms, child.prenom, wanted, limit=2)
         if len(in_class) == 1:
             return Resolution(in_class[0].eleve_id)
         if len(in_class) > 1:
