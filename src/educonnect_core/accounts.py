@@ -14,7 +14,17 @@ from .routes import Route
 from .states import AccountState, Event, Facts, next_state
 from .values import EmailAddress, Uai
 
-__all__ = ["NOTIFICATION_VALIDITY_MONTHS", "Account", "ProvisionalCredential", "add_months"]
+__all__ = [
+    "NOTIFICATION_VALIDITY_MONTHS",
+    "RESERVED_REASON_PREFIX",
+    "Account",
+    "ProvisionalCredential",
+    "add_months",
+]
+
+#: Deactivation reasons starting with it are the synchronisation's own: it
+#: reactivates what it deactivated, and no person may give such a reason.
+RESERVED_REASON_PREFIX: Final = "sync:"
 
 #: A notification letter is valid 3 months from its document date (domain ref §2).
 NOTIFICATION_VALIDITY_MONTHS: Final = 3

@@ -41,6 +41,7 @@ __all__ = [
     "Right",
     "Role",
     "authorize",
+    "authorize_read",
     "authorize_request",
     "role_rights",
 ]
@@ -293,6 +294,13 @@ def role_rights(actor: Actor) -> tuple[frozenset[Profile], frozenset[Action]]:
 def authorize_request(actor: Actor, access: AccessContext, action: Action, at: dt.datetime) -> None:
     """The checks that do not depend on the target: access context, delegation
     in force, action covered by the role."""
+    _access_and_delegation(actor, access, at)
+    _, actions = role_rights(actor)
+    if action not in actions:
+        raise PermissionDenied(Right.action(action))
+
+
+def _access_and_delegation(actor: Actor, access: AccessContext, at: dt.datetime) -> None:
     if not (access.otp or access.administrative_network):
         raise _denied(
             Right.ACCESS, "access needs an OTP authentication or the administrative network"
@@ -306,9 +314,6 @@ def authorize_request(actor: Actor, access: AccessContext, action: Action, at: d
         else:
             why = f"delegation {delegation.delegation_id} expired"
         raise _denied(Right.DELEGATION_IN_FORCE, why)
-    _, actions = role_rights(actor)
-    if action not in actions:
-        raise PermissionDenied(Right.action(action))
 
 
 def authorize(
@@ -322,8 +327,20 @@ def authorize(
 ) -> None:
     """Raise :class:`PermissionDenied` unless ``actor`` may do ``action`` on an
     account of ``profile`` at school ``uai``, from ``access``, at ``at``."""
-    uai = as_uai(uai)
     authorize_request(actor, access, action, at)
+    _target(actor, access, as_uai(uai), profile)
+
+
+def authorize_read(
+    actor: Actor, access: AccessContext, *, uai: Uai | str, profile: Profile, at: dt.datetime
+) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may read an account of
+    ``profile`` at school ``uai`` (the rules of :func:`authorize`, whatever the action)."""
+    _access_and_delegation(actor, access, at)
+    _target(actor, access, as_uai(uai), profile)
+
+
+def _target(actor: Actor, access: AccessContext, uai: Uai, profile: Profile) -> None:
     if actor.role is not Role.IDENTITY_PROVIDER and actor.uai != uai:
         raise PermissionDenied(Right.school(uai))
     profiles, _ = role_rights(actor)

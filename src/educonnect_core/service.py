@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from . import audit
-from .accounts import Account, ProvisionalCredential
+from .accounts import RESERVED_REASON_PREFIX, Account, ProvisionalCredential
 from .actions import Action, Decision, Outcome, decide
 from .activation import AccountHolder, ActivationReport, check_activation
 from .channels import NotificationKind
@@ -279,7 +279,18 @@ class AdministrationService:
     def deactivate(
         self, session: Session, account_id: str, *, reason: str | None = None
     ) -> ActionResult:
-        """Deactivate (nothing is deleted); ``reason`` is a short code kept on the account."""
+        """Deactivate (nothing is deleted); ``reason`` is a short code kept on the account.
+
+        Codes starting with ``sync:`` are the synchronisation's own (it undoes
+        what it did): a person cannot give one (:class:`InvalidValue`)."""
+        if reason is not None and reason.strip().lower().startswith(RESERVED_REASON_PREFIX):
+            raise InvalidValue(
+                "deactivate: reason",
+                reason,
+                f"codes starting with {RESERVED_REASON_PREFIX!r} are reserved to the "
+                "synchronisation",
+                code="RESERVED_REASON",
+            )
         return self._single(session, Action.DEACTIVATE, account_id, reason=reason)
 
     def reactivate(self, session: Session, account_id: str) -> ActionResult:

@@ -40,6 +40,7 @@ from .eligibility import Child, Eligibility
 from .errors import InvalidValue, StorageError
 from .observations import SignInLog
 from .people import Eleve, Link, Profile, Responsable, School
+from .permissions import Delegation
 from .routes import Route
 from .states import AccountState
 from .values import PersonName, Uai, as_optional_uai, fold
@@ -50,6 +51,7 @@ __all__ = [
     "AccountStatus",
     "AppliedExport",
     "AuditLog",
+    "DelegationRegistry",
     "DeliveryLog",
     "DuplicateAccount",
     "EligibilityRepository",
@@ -548,6 +550,27 @@ class ExportLog(Protocol):
         ...
 
 
+class DelegationRegistry(Protocol):
+    """The DELEG-CE delegations, granted and revoked by heads of school
+    (:mod:`educonnect_core.delegating`); a revocation replaces the record."""
+
+    def put(self, delegation: Delegation) -> None:
+        """Store ``delegation``, replacing the one with the same id."""
+        ...
+
+    def get(self, delegation_id: str) -> Delegation:
+        """The delegation; :class:`~.errors.NotFound` if there is none."""
+        ...
+
+    def of_school(self, uai: Uai) -> list[Delegation]:
+        """The school's delegations, in force or not, oldest grant first."""
+        ...
+
+    def of_delegate(self, delegate_id: str) -> list[Delegation]:
+        """The delegations granted to ``delegate_id``, oldest grant first."""
+        ...
+
+
 @runtime_checkable
 class HasStatuses(Protocol):
     """Optional speed capability of an accounts repository (see
@@ -613,6 +636,9 @@ class UnitOfWork(Protocol):
     def sign_ins(self) -> SignInLog:
         """Observed sign-ins (:mod:`educonnect_core.observations`)."""
         ...
+
+    @property
+    def delegations(self) -> DelegationRegistry: ...
 
     def commit(self) -> None: ...
 

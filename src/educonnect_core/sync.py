@@ -39,7 +39,7 @@ from typing import Final, TypeVar
 
 import attrs
 
-from .accounts import Account
+from .accounts import RESERVED_REASON_PREFIX, Account
 from .capabilities import statuses_of, stored_forms_of, update_all
 from .changeset import (
     AccountChange,
@@ -89,7 +89,7 @@ __all__ = [
 ]
 
 #: deactivation reasons written by the synchronisation (and only those are undone)
-SYNC_REASON_PREFIX: Final = "sync:"
+SYNC_REASON_PREFIX: Final = RESERVED_REASON_PREFIX
 REASON_STUDENT_LEFT: Final = "sync:student_left"
 REASON_ABSENT: Final = "sync:absent_from_export"
 REASON_NOT_LEGAL: Final = "sync:no_current_legal_child"

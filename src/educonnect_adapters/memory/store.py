@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Self
 
@@ -28,6 +28,7 @@ from educonnect_core.eligibility import Child
 from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
 from educonnect_core.observations import Observation
 from educonnect_core.people import Eleve, Link, Profile, Responsable, School
+from educonnect_core.permissions import Delegation
 from educonnect_core.routes import Route
 from educonnect_core.serialization import dumps
 from educonnect_core.states import AccountState
@@ -65,8 +66,18 @@ class _Tables:
         self.deliveries: list[DeliveryRecord] = []
         self.exports: list[AppliedExport] = []
         self.sign_ins: dict[str, Observation] = {}
+        self.delegations: dict[str, Delegation] = {}
 
-    DICTS = ("schools", "eleves", "responsables", "links", "accounts", "snapshots", "sign_ins")
+    DICTS = (
+        "schools",
+        "eleves",
+        "responsables",
+        "links",
+        "accounts",
+        "snapshots",
+        "sign_ins",
+        "delegations",
+    )
 
     def copy(self) -> _Tables:
         other = _Tables()
@@ -127,6 +138,7 @@ class MemoryUnitOfWork:
         self.deliveries = _Deliveries(self)
         self.exports = _Exports(self)
         self.sign_ins = _SignIns(self)
+        self.delegations = _Delegations(self)
 
     def _begin(self) -> None:
         self.t = self._store._snapshot()
@@ -586,3 +598,28 @@ class _SignIns:
     def of_school(self, uai: Uai) -> Iterator[Observation]:
         rows = self._uow.t.sign_ins
         return iter([rows[i] for i in sorted(rows) if rows[i].uai == uai])
+
+
+class _Delegations:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def put(self, delegation: Delegation) -> None:
+        self._uow.t.delegations[delegation.delegation_id] = delegation
+        self._uow.dirty["delegations"].add(delegation.delegation_id)
+
+    def get(self, delegation_id: str) -> Delegation:
+        found = self._uow.t.delegations.get(delegation_id)
+        if found is None:
+            raise NotFound(f"no delegation {delegation_id!r}")
+        return found
+
+    def _sorted(self, keep: Callable[[Delegation], bool]) -> list[Delegation]:
+        found = [d for d in self._uow.t.delegations.values() if keep(d)]
+        return sorted(found, key=lambda d: (d.granted_at, d.delegation_id))
+
+    def of_school(self, uai: Uai) -> list[Delegation]:
+        return self._sorted(lambda d: d.uai == uai)
+
+    def of_delegate(self, delegate_id: str) -> list[Delegation]:
+        return self._sorted(lambda d: d.delegate_id == delegate_id)

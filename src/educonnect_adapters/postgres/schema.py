@@ -153,6 +153,18 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX accounts_by_masks ON accounts (uai, blocker_mask, eligible_mask, state)
         WHERE blocker_mask IS NOT NULL;
     """,
+    # DELEG-CE delegations granted by heads of school (educonnect_core.delegating)
+    """
+    CREATE TABLE delegations (
+        delegation_id text COLLATE "C" PRIMARY KEY,
+        uai text COLLATE "C" NOT NULL,
+        delegate_id text COLLATE "C" NOT NULL,
+        granted_at text NOT NULL,
+        data text NOT NULL
+    );
+    CREATE INDEX delegations_by_school ON delegations (uai, granted_at);
+    CREATE INDEX delegations_by_delegate ON delegations (delegate_id, granted_at);
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

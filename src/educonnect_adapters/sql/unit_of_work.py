@@ -12,6 +12,7 @@ from typing import Any, Generic, Self, TypeVar
 from educonnect_core.errors import StorageError, StoreUnavailable
 
 from .accounts import SqlAccounts
+from .delegations import SqlDelegations
 from .dialect import Dialect
 from .eligibility import SqlEligibility
 from .logs import SqlAudit, SqlDeliveries, SqlExports
@@ -48,6 +49,7 @@ class SqlUnitOfWork(Generic[C]):
         self.deliveries = SqlDeliveries(read, self.write, dialect)
         self.exports = SqlExports(read, self.write, dialect)
         self.sign_ins = SqlSignIns(read, self.write, dialect.placeholder)
+        self.delegations = SqlDelegations(read, self.write, dialect)
 
     @property
     def conn(self) -> C:

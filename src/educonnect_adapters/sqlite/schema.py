@@ -150,6 +150,18 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX accounts_by_masks ON accounts (uai, blocker_mask, eligible_mask, state) "
         "WHERE blocker_mask IS NOT NULL",
     ),
+    (
+        # DELEG-CE delegations granted by heads of school (educonnect_core.delegating)
+        """CREATE TABLE delegations (
+            delegation_id TEXT PRIMARY KEY,
+            uai TEXT NOT NULL,
+            delegate_id TEXT NOT NULL,
+            granted_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "CREATE INDEX delegations_by_school ON delegations (uai, granted_at)",
+        "CREATE INDEX delegations_by_delegate ON delegations (delegate_id, granted_at)",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

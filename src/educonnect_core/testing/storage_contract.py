@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from educonnect_core.accounts import Account
+from educonnect_core.actions import Action
 from educonnect_core.audit import AuditEvent, Outcome
 from educonnect_core.blockers import BlockerCode
 from educonnect_core.capabilities import statuses_of, stored_forms_of, update_all
@@ -51,6 +52,7 @@ from educonnect_core.people import (
     School,
     StudentStatus,
 )
+from educonnect_core.permissions import Delegation
 from educonnect_core.routes import Route
 from educonnect_core.serialization import dumps, loads
 from educonnect_core.states import AccountState
@@ -149,6 +151,21 @@ def _account(
     siecle_id: str | None = None, profile: Profile = Profile.ELEVE, uai: Uai = UAI, **kw: Any
 ) -> Account:
     return Account(uai=uai, profile=profile, siecle_id=siecle_id or _unique("A"), **kw)
+
+
+def _delegation(
+    delegation_id: str, delegate_id: str, granted_at: dt.datetime, uai: Uai = UAI
+) -> Delegation:
+    return Delegation(
+        delegation_id=delegation_id,
+        uai=uai,
+        delegate_id=delegate_id,
+        granted_by="ce-0001",
+        granted_at=granted_at,
+        expires_at=granted_at + dt.timedelta(days=90),
+        profiles=[Profile.ELEVE],
+        actions=[Action.NOTIFY, Action.RESEND_NOTIFICATION],
+    )
 
 
 # --------------------------------------------------------------------------- the suite
@@ -261,6 +278,37 @@ class StorageContract:
                 if mine:
                     latest[account_id] = mine[-1]
             assert uow.deliveries.latest_per_account([*ids, "unknown"]) == latest
+
+    # ----------------------------------------------------------------- delegations
+
+    def test_delegations_round_trip_and_revocation(self, store: Store) -> None:
+        granted = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
+        first = _delegation("D-1", "prof-1", granted)
+        second = _delegation("D-2", "prof-2", granted + dt.timedelta(days=1))
+        other = _delegation("D-3", "prof-1", granted + dt.timedelta(days=2), uai=OTHER_UAI)
+        with store.unit_of_work() as uow:
+            for delegation in (second, first, other):
+                uow.delegations.put(delegation)
+            uow.commit()
+        revoked = attrs.evolve(first, revoked_at=granted + dt.timedelta(days=3), revoked_by="ce")
+        with store.unit_of_work() as uow:
+            uow.delegations.put(revoked)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.delegations.get("D-1") == revoked
+            assert uow.delegations.of_school(UAI) == [revoked, second]
+            assert uow.delegations.of_delegate("prof-1") == [revoked, other]
+            assert uow.delegations.of_delegate("nobody") == []
+            with pytest.raises(NotFound):
+                uow.delegations.get("D-404")
+
+    def test_delegation_not_committed_is_not_kept(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.delegations.put(
+                _delegation("D-9", "prof-9", dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+            )
+        with store.unit_of_work() as uow:
+            assert uow.delegations.of_school(UAI) == []
 
     # ----------------------------------------------------------------- keys and errors
 
