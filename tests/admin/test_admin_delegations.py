@@ -110,7 +110,7 @@ def test_another_schools_head_cannot_revoke(world: World, chef: Session) -> None
 
 
 def test_a_delegation_too_long_is_refused(world: World, chef: Session) -> None:
-    with pytest.raises(InvalidValue, match="Delegation.expires_at"):
+    with pytest.raises(InvalidValue, match=r"Delegation\.expires_at"):
         grant(world, chef, expires_at=world.clock.now() + dt.timedelta(days=400))
 
 
