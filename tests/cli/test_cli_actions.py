@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("imported")
 
 
 def delegate_settings(granted: dt.datetime, expires: dt.datetime) -> str:
-    return DELEGATE.format(granted=granted.isoformat(), expires=expires.isoformat())
+    return OLD_DELEGATE.format(granted=granted.isoformat(), expires=expires.isoformat())
 
 
 DELEGATE = """\
@@ -30,7 +30,12 @@ uai = "0990007V"
 
 [access]
 otp = true
+"""
 
+#: what the settings file of a delegate held before delegations were records
+OLD_DELEGATE = (
+    DELEGATE
+    + """
 [delegation]
 id = "DELEG-2025-01"
 granted_by = "ce-0001"
@@ -39,6 +44,7 @@ expires_at = {expires}
 profiles = ["eleve"]
 actions = ["notify", "resend_notification"]
 """
+)
 
 
 def pdf_text(folder: Path) -> str:
@@ -90,25 +96,50 @@ def test_responsables_need_the_administrative_network(cli: Run, imported: Path) 
     assert cli("notify", CLAIRE, "--admin-network").code == 0
 
 
-def test_delegate_from_the_settings_file(cli: Run, imported: Path) -> None:
-    today = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    settings = imported / "educonnect.toml"
-    settings.write_text(
-        delegate_settings(today - dt.timedelta(days=1), today + dt.timedelta(days=90))
-    )
-    assert cli("notify", ZOE).code == 0
-    other_profile = cli("notify", CLAIRE)
+def test_a_delegate_acts_under_the_delegation_the_head_granted(cli: Run, imported: Path) -> None:
+    until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=90)).isoformat()
+    granted = cli(
+        "delegation", "grant", "prof-0042", "--profile", "eleve",
+        "--action", "notify", "--action", "resend_notification", "--until", until, "--json",
+    )  # fmt: skip
+    assert granted.code == 0, granted.err
+    delegation_id = json.loads(granted.out)[0]["delegation_id"]
+    head_settings = (imported / "educonnect.toml").read_text(encoding="utf-8")
+    delegate = imported / "delegue.toml"
+    delegate.write_text(DELEGATE, encoding="utf-8")
+    assert cli("notify", ZOE, "--config", delegate).code == 0
+    other_profile = cli("notify", CLAIRE, "--config", delegate)
     assert other_profile.code == 1
     assert "profile:responsable" in other_profile.err
-    not_delegated = cli("deactivate", ZOE)
+    not_delegated = cli("deactivate", ZOE, "--config", delegate)
     assert not_delegated.code == 1
     assert "action:deactivate" in not_delegated.err
-    settings.write_text(
-        delegate_settings(today - dt.timedelta(days=9), today - dt.timedelta(days=1))
+    listed = cli("delegation", "list")
+    assert delegation_id in listed.out
+    assert "en vigueur" in listed.out
+    assert cli("delegation", "revoke", delegation_id).code == 0
+    revoked = cli("notify", LUCAS, "--config", delegate)
+    assert revoked.code == 1
+    assert "no longer in force" in revoked.err
+    assert "révoquée" in cli("delegation", "list").out
+    # the delegate cannot grant themselves anything
+    self_granted = cli(
+        "delegation", "grant", "prof-0042", "--profile", "responsable",
+        "--action", "notify", "--until", until, "--config", delegate,
+    )  # fmt: skip
+    assert self_granted.code == 1
+    assert "delegation" in self_granted.err
+    assert head_settings == (imported / "educonnect.toml").read_text(encoding="utf-8")
+
+
+def test_a_delegation_written_in_the_settings_is_refused(cli: Run, imported: Path) -> None:
+    today = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    (imported / "educonnect.toml").write_text(
+        delegate_settings(today - dt.timedelta(days=1), today + dt.timedelta(days=90))
     )
-    expired = cli("notify", LUCAS)
-    assert expired.code == 1
-    assert "expired" in expired.err
+    result = cli("notify", ZOE)
+    assert result.code == 2
+    assert "[delegation] table is no longer read" in result.err
 
 
 def test_who_acts_must_be_known(cli: Run, imported: Path) -> None:

@@ -132,17 +132,17 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load(args)
-    session = settings.session()
     try:
-        return _run(args, settings, session)
+        return _run(args, settings)
     except ActionRefused as exc:
         if settings.lang == "en" or exc.reason_fr == str(exc):
             raise
         raise ActionRefused(f"{exc} : {exc.reason_fr}", reason_fr=exc.reason_fr) from exc
 
 
-def _run(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
+        session = settings.session(store)
         service = AdministrationService(
             store, SystemClock(), SecretsRandom(), timezone=settings.timezone
         )

@@ -56,6 +56,7 @@ COMMANDS: Final[tuple[str, ...]] = (
     "account",
     "diagnose",
     "actions",
+    "delegation",
     "stats",
     "report",
     "plugins",

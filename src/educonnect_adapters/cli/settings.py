@@ -13,18 +13,12 @@ and French. The file looks like::
     id = "ce-0001"
     role = "chef_etablissement"     # adjoint, directeur_ecole, delegue
     uai = "0990007V"
+    # a delegue acts under the DELEG-CE delegation the store holds for them
+    # (granted with ``educonnect delegation grant``), never one written here
 
     [access]           # how they reached the service
     otp = true
     administrative_network = true
-
-    [delegation]       # only for role = "delegue" (DELEG-CE)
-    id = "deleg-2025-01"
-    granted_by = "ce-0001"
-    granted_at = 2025-09-01T08:00:00+02:00
-    expires_at = 2026-07-05T18:00:00+02:00
-    profiles = ["eleve"]
-    actions = ["notify", "reset_password", "recall_identifier"]
 
     [channels.paper]   # handed to the channel plugin as its settings
     output_dir = "courriers"
@@ -33,7 +27,6 @@ and French. The file looks like::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -42,15 +35,15 @@ from typing import Any, Final
 
 import attrs
 
-from educonnect_core.actions import Action
+from educonnect_adapters.system import SecretsRandom, SystemClock
+from educonnect_core.delegating import Delegations
 from educonnect_core.errors import EduconnectError, InvalidValue, NotFound
-from educonnect_core.people import Profile, School
-from educonnect_core.permissions import AccessContext, Actor, Delegation, Role
+from educonnect_core.people import School
+from educonnect_core.permissions import AccessContext, Actor, Role
 from educonnect_core.plugins import Plugins
 from educonnect_core.schedule import RefreshSchedule
 from educonnect_core.service import Session
 from educonnect_core.storage import Store, UnitOfWork
-from educonnect_core.timebounds import bounded
 from educonnect_core.values import Uai
 
 __all__ = [
@@ -123,9 +116,10 @@ class Settings:
     file: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
     options: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
-    def session(self) -> Session:
-        """The acting person, their role and access context (options over the file)."""
-        return _session(self)
+    def session(self, store: Store) -> Session:
+        """The acting person, their role and access context (options over the file);
+        a delegate's delegation comes from ``store``."""
+        return _session(self, store)
 
     def channel_settings(self, name: str) -> dict[str, str]:
         """The ``[channels.NAME]`` table of the file, values as strings."""
@@ -222,7 +216,7 @@ def school_of(uow: UnitOfWork, settings: Settings) -> School:
 # -- the acting person -----------------------------------------------------------------------
 
 
-def _session(settings: Settings) -> Session:
+def _session(settings: Settings, store: Store) -> Session:
     where = settings._where()
     file_actor = settings.file.get("actor", {})
     file_access = settings.file.get("access", {})
@@ -245,9 +239,13 @@ def _session(settings: Settings) -> Session:
     otp = _flag(options.get("otp"), file_access, "otp", where)
     network = _flag(options.get("admin_network"), file_access, "administrative_network", where)
     access = AccessContext(otp=otp, administrative_network=network)
+    if "delegation" in settings.file:
+        raise BadInput(
+            f"{where}: a [delegation] table is no longer read: delegations are records in the "
+            "store, granted by the head (educonnect delegation grant); remove the table"
+        )
     if role is Role.DELEGATE:
-        delegation = _delegation(settings.file.get("delegation"), actor_id, uai, where)
-        return Session(Actor.delegate(delegation), access)
+        return Delegations(store, SystemClock(), SecretsRandom()).session_of(actor_id, uai, access)
     return Session(Actor(actor_id, role, uai), access)
 
 
@@ -258,42 +256,3 @@ def _flag(option: object, table: Mapping[str, Any], key: str, where: str) -> boo
     if not isinstance(value, bool):
         raise InvalidValue(f"{where}: access.{key}", value, "expected true or false")
     return value
-
-
-def _delegation(table: object, delegate_id: str, uai: Uai, where: str) -> Delegation:
-    if not isinstance(table, Mapping):
-        raise BadInput(f"{where}: a delegate needs a [delegation] table")
-
-    def moment(key: str) -> dt.datetime:
-        value = table.get(key)
-        expected = "expected a date-time with its offset"
-        if isinstance(value, str):
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                raise InvalidValue(f"{where}: delegation.{key}", value, expected) from None
-        if not isinstance(value, dt.datetime) or value.tzinfo is None:
-            raise InvalidValue(f"{where}: delegation.{key}", value, expected)
-        return bounded(f"{where}: delegation.{key}", value)
-
-    def names(key: str) -> list[str]:
-        value = table.get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InvalidValue(f"{where}: delegation.{key}", value, "expected a list of names")
-        return value
-
-    try:
-        profiles = [Profile(p) for p in names("profiles")]
-        actions = [Action(a) for a in names("actions")]
-    except ValueError as exc:
-        raise BadInput(f"{where}: [delegation]: {exc}") from None
-    return Delegation(
-        delegation_id=str(table.get("id") or "DELEG-CE"),
-        uai=uai,
-        delegate_id=delegate_id,
-        granted_by=str(table.get("granted_by") or "chef_etablissement"),
-        granted_at=moment("granted_at"),
-        expires_at=moment("expires_at"),
-        profiles=profiles,
-        actions=actions,
-    )
