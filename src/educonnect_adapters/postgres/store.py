@@ -27,8 +27,7 @@ from educonnect_adapters.sql.rows import (
 )
 from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
 from educonnect_core.errors import StorageError, StoreUnavailable
-from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel
-from educonnect_core.serialization import loads
+from educonnect_core.people import ResponsibilityLevel
 from educonnect_core.values import Uai
 
 from .dialect import POSTGRES
@@ -188,38 +187,23 @@ class _People(SqlPeople):
     """The shared people repository; the PostgreSQL spelling of the queries by INE and
     by pairs of (school, student)."""
 
-    def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
-        rows = (
-            self._read()
-            .execute(
-                "SELECT (data::jsonb) ->> 'ine', uai, data FROM eleves "
-                "WHERE (data::jsonb) ->> 'ine' = ANY(%s) ORDER BY uai, eleve_id",
-                (list(dict.fromkeys(ines)),),
-            )
-            .fetchall()
+    def _ine_rows(self, ines: list[str]) -> Iterable[tuple[str, str, str]]:
+        return self._read().execute(  # type: ignore[no-any-return]
+            "SELECT (data::jsonb) ->> 'ine', uai, data FROM eleves "
+            "WHERE (data::jsonb) ->> 'ine' = ANY(%s) ORDER BY uai, eleve_id",
+            (ines,),
         )
-        found: dict[str, list[tuple[Uai, Eleve]]] = {}
-        for ine, uai, data in rows:
-            found.setdefault(ine, []).append((Uai(uai), loads(data, Eleve)))
-        return found
 
-    def legal_representatives(
-        self, students: Iterable[tuple[Uai, str]]
-    ) -> dict[tuple[Uai, str], list[Responsable]]:
-        keys = list(dict.fromkeys(students))
-        rows = (
-            self._read()
-            .execute(
-                "SELECT l.uai, l.eleve_id, r.data FROM links l "
-                "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
-                "WHERE l.level = %s AND (l.uai, l.eleve_id) IN "
-                "(SELECT * FROM unnest(%s::text[], %s::text[])) "
-                "ORDER BY l.uai, l.eleve_id, l.personne_id",
-                (ResponsibilityLevel.LEGAL.value, [u.value for u, _ in keys], [e for _, e in keys]),
-            )
-            .fetchall()
+    def _legal_rows(self, students: list[tuple[Uai, str]]) -> Iterable[tuple[str, str, str]]:
+        return self._read().execute(  # type: ignore[no-any-return]
+            "SELECT l.uai, l.eleve_id, r.data FROM links l "
+            "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
+            "WHERE l.level = %s AND (l.uai, l.eleve_id) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[])) "
+            "ORDER BY l.uai, l.eleve_id, l.personne_id",
+            (
+                ResponsibilityLevel.LEGAL.value,
+                [u.value for u, _ in students],
+                [e for _, e in students],
+            ),
         )
-        found: dict[tuple[Uai, str], list[Responsable]] = {}
-        for uai, eleve_id, data in rows:
-            found.setdefault((Uai(uai), eleve_id), []).append(loads(data, Responsable))
-        return found

@@ -167,14 +167,27 @@ class SqlPeople:
         return loads(found[0], Eleve)
 
     def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
-        """Students by INE, over every school (each backend spells the JSON path)."""
+        found: dict[str, list[tuple[Uai, Eleve]]] = {}
+        for ine, uai, data in self._ine_rows(list(dict.fromkeys(ines))):
+            found.setdefault(ine, []).append((Uai(uai), loads(data, Eleve)))
+        return found
+
+    def _ine_rows(self, ines: list[str]) -> Iterable[tuple[str, str, str]]:
+        """(ine, uai, data) of the students with one of ``ines``, by school and id
+        (each backend spells the JSON path)."""
         raise NotImplementedError
 
     def legal_representatives(
         self, students: Iterable[tuple[Uai, str]]
     ) -> dict[tuple[Uai, str], list[Responsable]]:
-        """The legal representatives of each (school, student) (each backend spells
-        the list of pairs)."""
+        found: dict[tuple[Uai, str], list[Responsable]] = {}
+        for uai, eleve_id, data in self._legal_rows(list(dict.fromkeys(students))):
+            found.setdefault((Uai(uai), eleve_id), []).append(loads(data, Responsable))
+        return found
+
+    def _legal_rows(self, students: list[tuple[Uai, str]]) -> Iterable[tuple[str, str, str]]:
+        """(uai, eleve_id, responsable data) of the legal representatives of each
+        (school, student), ordered (each backend spells the list of pairs)."""
         raise NotImplementedError
 
     def get_responsable(self, uai: Uai, personne_id: str) -> Responsable:

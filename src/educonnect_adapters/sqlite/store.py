@@ -22,8 +22,7 @@ from educonnect_adapters.sql.rows import (
 )
 from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
 from educonnect_core.errors import StorageError, StoreUnavailable
-from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel
-from educonnect_core.serialization import loads
+from educonnect_core.people import ResponsibilityLevel
 from educonnect_core.values import Uai
 
 from .dialect import SQLITE
@@ -184,42 +183,24 @@ class _People(SqlPeople):
     """The shared people repository; the SQLite spelling of the queries by INE and
     by pairs of (school, student)."""
 
-    def eleves_by_ine(self, ines: Iterable[str]) -> dict[str, list[tuple[Uai, Eleve]]]:
-        found: dict[str, list[tuple[Uai, Eleve]]] = {}
-        for chunk in _chunks(dict.fromkeys(ines), _IN_BATCH):
-            rows = (
-                self._read()
-                .execute(
-                    "SELECT json_extract(data, '$.ine'), uai, data FROM eleves "
-                    "WHERE json_type(data, '$.ine') = 'text' "
-                    f"AND json_extract(data, '$.ine') IN ({', '.join('?' * len(chunk))}) "
-                    "ORDER BY uai, eleve_id",
-                    chunk,
-                )
-                .fetchall()
+    def _ine_rows(self, ines: list[str]) -> Iterable[tuple[str, str, str]]:
+        for chunk in _chunks(ines, _IN_BATCH):
+            yield from self._read().execute(
+                "SELECT json_extract(data, '$.ine'), uai, data FROM eleves "
+                "WHERE json_type(data, '$.ine') = 'text' "
+                f"AND json_extract(data, '$.ine') IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY uai, eleve_id",
+                chunk,
             )
-            for ine, uai, data in rows:
-                found.setdefault(ine, []).append((Uai(uai), loads(data, Eleve)))
-        return found
 
-    def legal_representatives(
-        self, students: Iterable[tuple[Uai, str]]
-    ) -> dict[tuple[Uai, str], list[Responsable]]:
-        found: dict[tuple[Uai, str], list[Responsable]] = {}
-        for chunk in _chunks(dict.fromkeys(students), _IN_BATCH):
+    def _legal_rows(self, students: list[tuple[Uai, str]]) -> Iterable[tuple[str, str, str]]:
+        for chunk in _chunks(students, _IN_BATCH):
             # CROSS JOIN: the wanted students drive the primary key (no scan of links)
-            rows = (
-                self._read()
-                .execute(
-                    f"WITH wanted (uai, eleve_id) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))}) "
-                    "SELECT l.uai, l.eleve_id, r.data FROM wanted w "
-                    "CROSS JOIN links l ON l.uai = w.uai AND l.eleve_id = w.eleve_id "
-                    "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
-                    "WHERE l.level = ? ORDER BY l.uai, l.eleve_id, l.personne_id",
-                    [*(v for u, e in chunk for v in (u.value, e)), ResponsibilityLevel.LEGAL.value],
-                )
-                .fetchall()
+            yield from self._read().execute(
+                f"WITH wanted (uai, eleve_id) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))}) "
+                "SELECT l.uai, l.eleve_id, r.data FROM wanted w "
+                "CROSS JOIN links l ON l.uai = w.uai AND l.eleve_id = w.eleve_id "
+                "JOIN responsables r ON r.uai = l.uai AND r.personne_id = l.personne_id "
+                "WHERE l.level = ? ORDER BY l.uai, l.eleve_id, l.personne_id",
+                [*(v for u, e in chunk for v in (u.value, e)), ResponsibilityLevel.LEGAL.value],
             )
-            for uai, eleve_id, data in rows:
-                found.setdefault((Uai(uai), eleve_id), []).append(loads(data, Responsable))
-        return found
