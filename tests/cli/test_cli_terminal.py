@@ -50,6 +50,8 @@ def test_accounts_and_account_print_names_as_visible_escapes(cli: Run, hostile: 
     listed = cli("accounts", "--uai", UAI)
     assert listed.code == 0, listed.err
     assert_inert(listed.out)
+    header, _, row = listed.out.splitlines()[:3]
+    assert row.index(" non activé") == header.index("  état") + 1  # columns still aligned
     items = json.loads(cli("accounts", "--uai", UAI, "--json").out)["items"]
     assert [i["name"] for i in items] == [f"{NOM} {PRENOM}"]
     detail = cli("account", "--uai", UAI, items[0]["account_id"])
@@ -80,5 +82,6 @@ def test_visible(raw: str, shown: str) -> None:
 def test_visible_leaves_nothing_unsafe_and_keeps_the_rest(text: str) -> None:
     shown = visible(text)
     assert UNSAFE.search(shown) is None
+    assert visible(shown) == shown  # escaping twice changes nothing
     if UNSAFE.search(text) is None:
         assert shown == text

@@ -17,7 +17,7 @@ from educonnect_core.storage import AccountQuery
 
 from .common import person_of, print_json, print_table, state_label, tr
 from .settings import Settings, add_common_options, load, open_store, school_of
-from .terminal import guarded_stdout
+from .terminal import guarded_stdout, visible
 
 __all__ = ["register", "run"]
 
@@ -111,8 +111,8 @@ def _print_rows(
         [
             [
                 r["account_id"],
-                r["name"],
-                ", ".join(r["divisions"]),
+                None if r["name"] is None else visible(r["name"]),  # escaped before padding
+                visible(", ".join(r["divisions"])),
                 state_label(settings, AccountState(r["state"])),
                 ", ".join(r["open_routes"]) or tr(settings, "aucun", "none"),
             ]
