@@ -98,3 +98,18 @@ def test_a_chain_of_evidence_merges_groups_into_the_earliest() -> None:
     got = outcome(ResponsableRows, rows)
     assert got == outcome(PairwiseRows, rows)
     assert [lines for _, lines, _, _ in got["persons"]] == [[2, 3, 4, 5]]
+
+
+def test_a_long_chain_and_homonyms_beside_it() -> None:
+    """One person over 30 rows (each sharing its address or its email with the row
+    before), homonyms kept apart around it, and a late row joining two of them."""
+    rows = [
+        resp("MME", "MARTIN", "Ana", adresse=f"{i // 2} rue Neuve", email=f"a{(i + 1) // 2}@x.org")
+        for i in range(30)
+    ]
+    rows.insert(5, resp("MME", "MARTIN", "Ana", email="autre@x.org"))
+    rows.insert(20, resp("MME", "MARTIN", "Ana", adresse="9 place Haute"))
+    rows.append(resp("MME", "MARTIN", "Ana", email="autre@x.org", adresse="9 place Haute"))
+    got = outcome(ResponsableRows, rows)
+    assert got == outcome(PairwiseRows, rows)
+    assert [len(lines) for _, lines, _, _ in got["persons"]] == [30, 3]

@@ -46,6 +46,8 @@ _C1: Final = re.compile(rb"[\x80-\x9f]")
 #: A byte where ISO-8859-15 has a letter (Š š ž Œ œ Ÿ) and Windows-1252 a symbol
 #: (¦ ¨ ¸ ¼ ½ ¾), next to a letter: the file is ISO-8859-15. Not 0xB4 (Ž, but ´ in
 #: Windows-1252, typed for an apostrophe: ``D´ALMEIDA``).
+#: Either kind of byte (C1 or an ISO-8859-15 letter).
+_SINGLE_BYTE_HINT: Final = re.compile(rb"[\x80-\x9f\xa6\xa8\xb8\xbc\xbd\xbe]")
 _LATIN9_LETTER: Final = re.compile(
     rb"[A-Za-z\xc0-\xff][\xa6\xa8\xb8\xbc\xbd\xbe]|[\xa6\xa8\xb8\xbc\xbd\xbe][A-Za-z\xc0-\xff]"
 )
@@ -113,7 +115,8 @@ def check_size(path: Path, max_bytes: int) -> None:
 
 def detect_encoding(path: Path) -> str:
     """``utf-8-sig`` (BOM), ``utf-8`` (whole file strictly valid), ``iso8859-15``
-    (no C1 byte, and an ISO-8859-15 letter next to a letter) or ``cp1252``.
+    (no C1 byte, and an ISO-8859-15 letter next to a letter, from the first chunk
+    of :data:`_CHUNK` bytes not valid as UTF-8 on) or ``cp1252``.
 
     One pass over the bytes. Raises :class:`SourceError` with the line for a
     UTF-16 or UTF-32 file, NUL bytes, a CR not followed by LF, a BOM file that
@@ -144,9 +147,11 @@ def detect_encoding(path: Path) -> str:
                 raise SourceError("NUL byte: not a text file", file=str(path), line=line)
             if pending_cr and not chunk.startswith(b"\n"):
                 _bare_cr(path, lines_before)
-            if (cr := _BARE_CR.search(chunk)) and cr.start() < len(chunk) - 1:
-                _bare_cr(path, lines_before + chunk.count(b"\n", 0, cr.start()))
             pending_cr = chunk.endswith(b"\r")
+            if chunk.count(b"\r") - pending_cr != chunk.count(b"\r\n"):  # two C loops
+                cr = _BARE_CR.search(chunk)
+                assert cr is not None
+                _bare_cr(path, lines_before + chunk.count(b"\n", 0, cr.start()))
             if utf8_error_line is None:
                 try:
                     decoder.decode(chunk)
@@ -154,8 +159,14 @@ def detect_encoding(path: Path) -> str:
                     utf8_error_line = lines_before + chunk.count(b"\n", 0, max(exc.start, 0))
             if cp1252_error_line is None and (m := _CP1252_UNDEFINED.search(chunk)):
                 cp1252_error_line = lines_before + chunk.count(b"\n", 0, m.start())
-            c1_seen = c1_seen or _C1.search(chunk) is not None
-            latin9_seen = latin9_seen or _LATIN9_LETTER.search(chunk) is not None
+            # which single-byte encoding: one scan of the chunk, most often no hit
+            if (
+                utf8_error_line is not None
+                and not c1_seen
+                and (hint := _SINGLE_BYTE_HINT.search(chunk))
+            ):
+                c1_seen = _C1.search(chunk, hint.start()) is not None
+                latin9_seen = latin9_seen or _LATIN9_LETTER.search(chunk) is not None
             lines_before += chunk.count(b"\n")
     if utf8_error_line is None:
         try:

@@ -7,10 +7,11 @@ email nor address are never merged (a possible duplicate is reported). Values
 that disagree inside a merged person: the first non-empty one is kept and the
 disagreement reported.
 
-The merge is near-linear: persons are bucketed by folded name, and inside a
-bucket indexed by each email and address they hold (live persons of a bucket
-never share one, or they would have merged), so a row is compared with the at
-most two persons its email and address point to, not with every homonym. A
+The merge is near-linear: persons are bucketed by folded name; a name with one
+person of little evidence is compared directly, else indexed by each email and
+address its persons hold (live persons of a name never share one, or they would
+have merged), so a row meets at most the two persons its email and address
+point to, not every homonym. A
 person merged into an earlier one keeps a pointer to it (a union-find, with
 path compression). ``tests/onde/merge_oracle.py`` keeps the pairwise rule this
 replaces; a property test proves both give the same persons and findings.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from typing import Final
 
 from educonnect_core.findings import Finding, Severity
 from educonnect_core.people import Responsable
@@ -39,8 +41,9 @@ _DIGITS = re.compile(r"\D")
 class Person:
     """One responsable, possibly merged from several rows.
 
-    ``emails`` and ``addresses`` are ordered sets (dicts), in the order first seen.
-    ``merged_into`` is the person this one was merged into (``None``: still one).
+    ``emails`` and ``addresses`` may repeat a value (only membership and the
+    smallest count). ``merged_into`` is the person this one was merged into
+    (``None``: still one).
     """
 
     __slots__ = ("addresses", "children", "emails", "lines", "merged_into", "personne_id", "values")
@@ -48,8 +51,8 @@ class Person:
     def __init__(self, line: int, values: dict[str, str]) -> None:
         self.lines = [line]
         self.values = values
-        self.emails: dict[str, None] = {}
-        self.addresses: dict[str, None] = {}
+        self.emails: list[str] = []
+        self.addresses: list[str] = []
         self.children: dict[str, int] = {}
         self.personne_id = ""
         self.merged_into: Person | None = None
@@ -66,40 +69,65 @@ class Person:
             return "adresse:" + min(self.addresses)
         return ""
 
-    def evidence_keys(self) -> list[tuple[str, str]]:
-        """The merge evidence as index keys: ``("email", e)``, ``("adresse", a)``."""
-        return [("email", e) for e in self.emails] + [("adresse", a) for a in self.addresses]
-
     def absorb(self, other: Person) -> None:
         self.lines.extend(other.lines)
-        self.emails.update(other.emails)
-        self.addresses.update(other.addresses)
+        self.emails.extend(other.emails)
+        self.addresses.extend(other.addresses)
         for eleve_id, line in other.children.items():
             self.children.setdefault(eleve_id, line)
+
+    def root(self) -> Person:
+        """The person this one was merged into, at the end of the chain (which is
+        shortened on the way: a union-find with path compression)."""
+        root = self
+        while root.merged_into is not None:
+            root = root.merged_into
+        person = self
+        while person.merged_into is not None and person.merged_into is not root:
+            person.merged_into, person = root, person.merged_into
+        return root
+
+
+#: A person of a name alone with at most this much evidence is compared directly;
+#: beyond, or once a homonym is kept apart, the name gets a :class:`_Homonyms` index.
+_SMALL: Final = 8
+
+
+def _keys(person: Person) -> list[tuple[str, str]]:
+    """The merge evidence as index keys: ``("@", email)``, ``("#", address)``."""
+    return [("@", e) for e in person.emails] + [("#", a) for a in person.addresses]
 
 
 class _Homonyms:
     """The persons of one folded name: the first one's line, and each email and
-    address → the person holding it (or one merged into it)."""
+    address → the person holding it (or merged into it). Live persons never share
+    one (they would have merged)."""
 
-    __slots__ = ("by_evidence", "first_line")
+    __slots__ = ("first_line", "holders")
 
-    def __init__(self, first_line: int) -> None:
-        self.first_line = first_line
-        self.by_evidence: dict[tuple[str, str], Person] = {}
+    def __init__(self, first: Person) -> None:
+        self.first_line = first.lines[0]
+        self.holders: dict[tuple[str, str], Person] = dict.fromkeys(_keys(first), first)
 
-    def holder(self, key: tuple[str, str]) -> Person | None:
-        """The live person holding ``key`` (pointers on the way are shortened)."""
-        person = self.by_evidence.get(key)
-        if person is None or person.merged_into is None:
-            return person
-        root = person.merged_into
-        while root.merged_into is not None:
-            root = root.merged_into
-        while person.merged_into is not None and person.merged_into is not root:
-            person.merged_into, person = root, person.merged_into
-        self.by_evidence[key] = root
-        return root
+    def matches(self, keys: list[tuple[str, str]]) -> list[Person]:
+        """The live persons holding one of ``keys``, the earliest first."""
+        roots: dict[int, Person] = {}
+        for key in keys:
+            if (holder := self.holders.get(key)) is not None:
+                root = holder.root()
+                roots[id(root)] = root
+        return sorted(roots.values(), key=_first_line)
+
+
+def _shares(one: Person, other: Person) -> bool:
+    """Same email or same address (the merge rule), by comparing them."""
+    return any(e in one.emails for e in other.emails) or any(
+        a in one.addresses for a in other.addresses
+    )
+
+
+def _first_line(person: Person) -> int:
+    return person.lines[0]
 
 
 #: Fields whose values are compared when rows merge, with how to compare them.
@@ -128,7 +156,8 @@ class ResponsableRows:
         self.index = index
         self.report = report
         self.persons: list[Person] = []
-        self._by_name: dict[tuple[str, str], _Homonyms] = {}
+        #: folded (nom, prénom) → the only person of that name, or their index
+        self._names: dict[tuple[str, str], Person | _Homonyms] = {}
 
     def _finding(
         self,
@@ -142,16 +171,20 @@ class ResponsableRows:
         self.report(Finding(code, severity, message, self.file, line, key, field))
 
     def read(self, rows: Iterator[tuple[int, list[str]]]) -> None:
+        self._read(rows)
+        self._names.clear()  # only merging needs it
+
+    def _read(self, rows: Iterator[tuple[int, list[str]]]) -> None:
         col = self.layout.columns.get
         for line, cells in rows:
             values = {field: cell(cells, col(field)) for field in _KEPT_FIELDS}
             children, known = self._children(cells)
             person = Person(line, values)
             if email := email_key(values["courriel"]):
-                person.emails[email] = None
+                person.emails.append(email)
             if name_key(adresse := cell(cells, col("adresse"))):
                 parts = (adresse, cell(cells, col("cp")), cell(cells, col("commune")))
-                person.addresses[" ".join(name_key(part) for part in parts)] = None
+                person.addresses.append(" ".join(name_key(part) for part in parts))
             for child in children:
                 self._link(person, child, line)
             if extras := extra_cells(cells, known):
@@ -195,15 +228,20 @@ class ResponsableRows:
 
     def _merge(self, person: Person) -> None:
         name = (name_key(person.nom), name_key(person.values["prenom"]))
-        keys = person.evidence_keys()
-        homonyms = self._by_name.get(name)
-        if homonyms is None:
-            self._by_name[name] = homonyms = _Homonyms(person.lines[0])
-            matches: list[Person] = []
-        else:
-            found = {id(p): p for k in keys if (p := homonyms.holder(k)) is not None}
-            matches = sorted(found.values(), key=lambda p: p.lines[0])
-            if not matches and name != ("", ""):
+        entry = self._names.get(name)
+        if entry is None:  # the first of that name
+            self._names[name] = person
+            self.persons.append(person)
+            return
+        if isinstance(entry, Person):
+            if len(entry.emails) + len(entry.addresses) <= _SMALL and _shares(entry, person):
+                self._absorb(entry, [], person)
+                return
+            self._names[name] = entry = _Homonyms(entry)
+        keys = _keys(person)
+        matches = entry.matches(keys)
+        if not matches:
+            if name != ("", ""):
                 kind = (
                     ("POSSIBLE_DUPLICATE_RESPONSABLE", Severity.WARNING, "no email nor address")
                     if not keys
@@ -212,22 +250,24 @@ class ResponsableRows:
                 self._finding(
                     kind[0],
                     kind[1],
-                    f"same name as the responsable of line {homonyms.first_line} but {kind[2]} "
+                    f"same name as the responsable of line {entry.first_line} but {kind[2]} "
                     "to show it is the same person; kept apart",
                     person.lines[0],
                 )
-        if not matches:
-            for key in keys:
-                homonyms.by_evidence[key] = person
+            entry.holders.update(dict.fromkeys(keys, person))
             self.persons.append(person)
             return
         target, *others = matches
+        self._absorb(target, others, person)
+        for key in keys:
+            entry.holders.setdefault(key, target)
+
+    def _absorb(self, target: Person, others: list[Person], person: Person) -> None:
+        """Merge ``others`` (live persons, in line order) and the new ``person`` into ``target``."""
         for other in [*others, person]:
             self._reconcile(target, other)
             target.absorb(other)
             other.merged_into = target
-        for key in keys:
-            homonyms.by_evidence.setdefault(key, target)
 
     def _reconcile(self, target: Person, other: Person) -> None:
         for field, normal in _MERGED_FIELDS.items():
