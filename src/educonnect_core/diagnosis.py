@@ -22,7 +22,7 @@ import attrs
 
 from .accounts import Account
 from .blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
-from .eligibility import Child, Eligibility, EvaluationContext, evaluate
+from .eligibility import Child, Eligibility, EvaluationContext, birth_date_notice, evaluate
 from .people import Eleve, Profile, Responsable
 from .routes import Route
 from .states import AccountState
@@ -302,6 +302,13 @@ def _birth_date_issue(
 ) -> Issue | None:
     found = _blockers(elig, (B.INVALID_BIRTH_DATE,))
     if not found:
+        unusual = [
+            (eleve, notice)
+            for eleve in students.values()
+            if (notice := birth_date_notice(eleve, ctx.school_year, ctx.degree)) is not None
+        ]
+        if unusual:
+            return _unusual_age_issue(unusual, ctx)
         if not reported:
             return None
         return Issue(
@@ -355,6 +362,31 @@ def _birth_date_issue(
     )
 
 
+def _unusual_age_issue(unusual: list[tuple[Eleve, str]], ctx: EvaluationContext) -> Issue:
+    """Ages unusual for the class: to check with the family; they block nothing."""
+    who = ", ".join(f"{str(e.name).strip() or e.eleve_id} ({e.birth_date})" for e, _ in unusual)
+    return Issue(
+        Problem.BIRTH_DATE,
+        f"Date de naissance inhabituelle pour la classe ({who}) : à vérifier avec la "
+        "famille ; elle ne bloque pas l'activation.",
+        f"Birth date unusual for the class ({who}): check it with the family; it does "
+        "not block activation.",
+        (
+            Step(
+                "Vérifier avec la famille la date de naissance.",
+                "Check the birth date with the family.",
+                Actor.SCHOOL_ADMIN_MODULE,
+            ),
+            _siecle_step(
+                "Si elle est fausse, la corriger dans SIECLE.",
+                "If it is wrong, correct it in SIECLE.",
+                ctx,
+            ),
+        ),
+        (),
+    )
+
+
 def _who(students: Mapping[str, Eleve], eleve_id: str) -> str:
     eleve = students.get(eleve_id)
     return str(eleve.name).strip() or eleve_id if eleve is not None else eleve_id
@@ -367,7 +399,7 @@ def _birth_fr(students: Mapping[str, Eleve], eleve_id: str) -> str:
         return f"{who} : date absente"
     if isinstance(date, Invalid):
         return f"{who} : « {date.raw} » n'est pas une date valide"
-    return f"{who} : {date} invraisemblable pour sa classe"
+    return f"{who} : {date} impossible (date future ou âge hors de toute scolarité)"
 
 
 def _birth_en(students: Mapping[str, Eleve], eleve_id: str) -> str:
@@ -377,7 +409,7 @@ def _birth_en(students: Mapping[str, Eleve], eleve_id: str) -> str:
         return f"{who}: no date"
     if isinstance(date, Invalid):
         return f"{who}: {date.raw!r} is not a valid date"
-    return f"{who}: {date} is implausible for the class level"
+    return f"{who}: {date} is impossible (in the future, or an age no pupil has)"
 
 
 _NO_PAPER_FOR_BIRTH_DATE = Step(

@@ -25,10 +25,13 @@ from .states import AccountState
 from .values import BirthDate, EmailAddress, Invalid, MobilePhone
 
 __all__ = [
+    "HUMAN_AGE_RANGE",
+    "USUAL_AGE_BY_MEF_FAMILY",
     "Child",
     "Eligibility",
     "EvaluationContext",
     "RouteEligibility",
+    "birth_date_notice",
     "birth_date_problem",
     "evaluate",
     "evaluate_eleve",
@@ -70,13 +73,19 @@ EXPECTED_AGE_BY_LEVEL_1D: Final = {
     "CM1": 9,
     "CM2": 10,
 }
-#: Plausible ages in the 1st degree when the level is unknown (our decision).
+#: Usual ages in the 1st degree when the level is unknown (our decision).
 AGE_RANGE_FIRST_DEGREE: Final = (2, 13)
-#: Plausible age span around the expected age for a known level (our decision).
+#: Usual age span around the expected age for a known level (our decision).
 AGE_BELOW: Final = 3
 AGE_ABOVE: Final = 4
-#: Plausible ages in the 2nd degree when the level is unknown (our decision).
-AGE_RANGE_SECOND_DEGREE: Final = (9, 30)
+#: Usual ages by MEF family (first digit of CODE_MEF) when the exact level is not
+#: one of EXPECTED_AGE_BY_MEF: 1 collège (SEGPA, ULIS…), 2 lycée (CAP, bac pro,
+#: apprenticeship, mentions complémentaires), 3 post-bac (BTS, CPGE, DN MADE…),
+#: where adult learners are common (our decision).
+USUAL_AGE_BY_MEF_FAMILY: Final = {"1": (10, 17), "2": (14, 26), "3": (17, 45)}
+#: Ages no pupil of the degree can have: outside, the date itself is wrong and
+#: blocks (our decision). Inside but unusual for the class, it is only a notice.
+HUMAN_AGE_RANGE: Final = {Degree.FIRST: (1, 16), Degree.SECOND: (8, 100)}
 
 
 @attrs.frozen
@@ -105,6 +114,11 @@ class EvaluationContext:
     @cached_property
     def siecle_fix_effective(self) -> dt.datetime:
         return self.schedule.effective_from(self.at)
+
+    @cached_property
+    def today(self) -> dt.date:
+        """The local day of ``at`` (a birth date after it is impossible)."""
+        return self.at.astimezone(self.schedule.tz).date()
 
     @cached_property
     def _parts(self) -> dict[BlockerCode, _BlockerParts]:
@@ -176,38 +190,64 @@ class Eligibility:
 
 
 def birth_date_problem(
-    eleve: Eleve, school_year: int | None, degree: Degree = Degree.SECOND
+    eleve: Eleve,
+    school_year: int | None,
+    degree: Degree = Degree.SECOND,
+    today: dt.date | None = None,
 ) -> str | None:
-    """Why the student's birth date blocks activation, or ``None`` if it looks right.
+    """Why the student's birth date blocks activation, or ``None`` if it can be right.
 
-    Missing and malformed dates always block. A well-formed date is checked for
-    plausibility against the class level when the school year is known.
+    Missing and malformed dates block, and so do impossible ones: after ``today``,
+    or an age no pupil of the degree can have (:data:`HUMAN_AGE_RANGE`). An age
+    merely unusual for the class is not a blocker (:func:`birth_date_notice`).
     """
     date = eleve.birth_date
     if date is None:
         return "missing"
     if isinstance(date, Invalid):
         return f"malformed: {date.raw!r}"
+    if today is not None and date.value > today:
+        return f"impossible: {date} is in the future"
     if school_year is None:
         return None
-    return _implausible(date, eleve.mef, school_year, degree)
-
-
-def _implausible(date: BirthDate, mef: str | None, school_year: int, degree: Degree) -> str | None:
     age = date.age_on(dt.date(school_year, 12, 31))
-    if degree is Degree.FIRST:
-        expected = EXPECTED_AGE_BY_LEVEL_1D.get((mef or "").strip().upper())
-        fallback = AGE_RANGE_FIRST_DEGREE
-    else:
-        expected = EXPECTED_AGE_BY_MEF.get((mef or "")[:3])
-        fallback = AGE_RANGE_SECOND_DEGREE
-    if expected is not None:
-        low, high = max(expected - AGE_BELOW, 1), expected + AGE_ABOVE
-    else:
-        low, high = fallback
+    low, high = HUMAN_AGE_RANGE[degree]
     if low <= age <= high:
         return None
-    return f"implausible: {age} years old on 31/12/{school_year}, expected {low} to {high}"
+    return f"impossible: {age} years old on 31/12/{school_year}, expected {low} to {high}"
+
+
+def birth_date_notice(
+    eleve: Eleve, school_year: int | None, degree: Degree = Degree.SECOND
+) -> str | None:
+    """Why the student's birth date is worth checking although it blocks nothing
+    (an age unusual for the class level), or ``None``."""
+    date = eleve.birth_date
+    if not isinstance(date, BirthDate) or school_year is None:
+        return None
+    if birth_date_problem(eleve, school_year, degree) is not None:
+        return None
+    window = _usual_ages(eleve.mef, degree)
+    if window is None:
+        return None
+    age = date.age_on(dt.date(school_year, 12, 31))
+    low, high = window
+    if low <= age <= high:
+        return None
+    return f"unusual for the class: {age} years old on 31/12/{school_year}, usual {low} to {high}"
+
+
+def _usual_ages(mef: str | None, degree: Degree) -> tuple[int, int] | None:
+    if degree is Degree.FIRST:
+        expected = EXPECTED_AGE_BY_LEVEL_1D.get((mef or "").strip().upper())
+        fallback: tuple[int, int] | None = AGE_RANGE_FIRST_DEGREE
+    else:
+        code = (mef or "").strip()
+        expected = EXPECTED_AGE_BY_MEF.get(code[:3])
+        fallback = USUAL_AGE_BY_MEF_FAMILY.get(code[:1])  # None: no idea, no notice
+    if expected is not None:
+        return max(expected - AGE_BELOW, 1), expected + AGE_ABOVE
+    return fallback
 
 
 #: (field, fix_in, remedy_fr, remedy_en, effective_from) of a code in a context.
@@ -317,7 +357,7 @@ def evaluate_eleve(
     common = _account_blockers(account, ctx)
     if not eleve.current:
         common.append(_blocker(B.STUDENT_LEFT, ctx, sid, _left_detail(eleve)))
-    problem = birth_date_problem(eleve, ctx.school_year, ctx.degree)
+    problem = birth_date_problem(eleve, ctx.school_year, ctx.degree, ctx.today)
     if problem is not None:
         common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, sid, problem))
     not_for = ctx._not_for_student
@@ -352,7 +392,7 @@ def evaluate_responsable(
     elif not current:
         common.append(_blocker(B.NO_CURRENT_STUDENT, ctx, pid))
     for child in current:
-        problem = birth_date_problem(child.eleve, ctx.school_year, ctx.degree)
+        problem = birth_date_problem(child.eleve, ctx.school_year, ctx.degree, ctx.today)
         if problem is not None:
             common.append(_blocker(B.INVALID_BIRTH_DATE, ctx, child.eleve.eleve_id, problem))
     identity = _mobile_blockers(responsable.mobile, pid, ctx)

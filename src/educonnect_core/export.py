@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
+from .eligibility import birth_date_notice
 from .findings import Finding, Severity
 from .people import Degree, Eleve, Link, Profile, Responsable, School
 from .ports import ExportReader
@@ -77,6 +78,9 @@ class Export:
             if eleve.eleve_id in by_eleve:
                 found.append(_duplicate("ELEVE", eleve.eleve_id))
             by_eleve[eleve.eleve_id] = eleve
+            notice = birth_date_notice(eleve, school.school_year, school.degree)
+            if notice is not None and eleve.current:
+                found.append(_unusual_age(eleve, notice))
         by_personne: dict[str, Responsable] = {}
         for responsable in responsables:
             if responsable.personne_id in by_personne:
@@ -151,4 +155,16 @@ def _duplicate(what: str, siecle_id: str) -> Finding:
         severity=Severity.WARNING,
         message=f"{what.lower()} {siecle_id!r} appears twice; the last record is kept",
         siecle_id=siecle_id,
+    )
+
+
+def _unusual_age(eleve: Eleve, notice: str) -> Finding:
+    """A birth date that blocks nothing but is worth checking with the family."""
+    return Finding(
+        code="UNUSUAL_AGE",
+        severity=Severity.WARNING,
+        message=f"{eleve.name}: birth date {eleve.birth_date} {notice}; check it "
+        "(it does not block activation)",
+        siecle_id=eleve.eleve_id,
+        field="DATE_NAISS",
     )

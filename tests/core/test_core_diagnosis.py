@@ -310,7 +310,7 @@ def test_paper_step_appears_exactly_when_paper_unblocks_today(
 def test_student_with_implausible_birth_date_is_named() -> None:
     result = diagnose(student("14/03/2021"), CTX)
     issue = result.issue(Problem.BIRTH_DATE)
-    assert "Martin Léa : 14/03/2021 invraisemblable" in issue.summary_fr
+    assert "Martin Léa : 14/03/2021 impossible" in issue.summary_fr
     assert "(Martin Léa)" in issue.steps[0].fr
 
 
@@ -345,3 +345,11 @@ def test_a_valid_letter_already_handed_out_is_the_way_in_today() -> None:
     assert len(paper) == 1
     assert "notification déjà remise (valable jusqu'au 05/04/2026)" in paper[0].fr
     assert paper[0].actor is Actor.PERSON
+
+
+def test_an_unusual_age_is_to_check_not_a_blocker() -> None:
+    result = diagnose(student("14/03/2007"), CTX)  # 18 in 5e
+    issue = result.issue(Problem.BIRTH_DATE)
+    assert "inhabituelle pour la classe" in issue.summary_fr
+    assert "ne bloque pas" in issue.summary_fr
+    assert issue.codes == ()

@@ -17,10 +17,12 @@ from educonnect_core.eligibility import (
     Child,
     Eligibility,
     EvaluationContext,
+    birth_date_notice,
     birth_date_problem,
     evaluate,
 )
 from educonnect_core.people import (
+    Degree,
     Eleve,
     Link,
     Profile,
@@ -138,7 +140,12 @@ def test_student_without_email_can_still_get_paper() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "why"),
-    [(None, "missing"), ("31/02/2013", "malformed"), ("14/03/2021", "implausible")],
+    [
+        (None, "missing"),
+        ("31/02/2013", "malformed"),
+        ("14/03/2021", "impossible"),  # 4 years old in 5e
+        ("14/03/2027", "impossible"),  # in the future
+    ],
 )
 def test_invalid_birth_date_blocks_every_route_of_student_and_responsable(
     raw: str | None, why: str
@@ -156,24 +163,61 @@ def test_invalid_birth_date_blocks_every_route_of_student_and_responsable(
         assert blocker.detail.startswith(why)
 
 
-def test_plausibility_bounds() -> None:
-    # 5e: expected 12 on 31/12/2025, plausible 9..16
+def _born(day: str, mef: str | None = COLLEGE_5E) -> Eleve:
+    return Eleve.from_raw(eleve_id="1", last_name="A", first_name="B", birth_date=day, mef=mef)
+
+
+def test_unusual_ages_are_notices_not_blockers() -> None:
+    # 5e: expected 12 on 31/12/2025, usual 9..16
     assert birth_date_problem(eleve(), 2025) is None
-    young = Eleve.from_raw(
-        eleve_id="1", last_name="A", first_name="B", birth_date="01/01/2016", mef=COLLEGE_5E
+    assert birth_date_notice(eleve(), 2025) is None
+    assert birth_date_notice(_born("01/01/2016"), 2025) is None  # 9
+    assert birth_date_notice(_born("01/01/2009"), 2025) is None  # 16
+    old = _born("31/12/2008")  # 17 in 5e: unusual, possible
+    assert birth_date_problem(old, 2025) is None
+    assert birth_date_notice(old, 2025) == (
+        "unusual for the class: 17 years old on 31/12/2025, usual 9 to 16"
     )
-    old = Eleve.from_raw(
-        eleve_id="1", last_name="A", first_name="B", birth_date="31/12/2008", mef=COLLEGE_5E
-    )
-    oldest = Eleve.from_raw(
-        eleve_id="1", last_name="A", first_name="B", birth_date="01/01/2009", mef=COLLEGE_5E
-    )
-    assert birth_date_problem(young, 2025) is None  # 9
-    assert birth_date_problem(oldest, 2025) is None  # 16
-    assert birth_date_problem(old, 2025) is not None  # 17
-    unknown_level = attrs.evolve(old, mef=None)
-    assert birth_date_problem(unknown_level, 2025) is None  # 9..30 without a level
-    assert birth_date_problem(old, None) is None  # no school year: only the form is checked
+    result = evaluate(old, CTX)
+    assert B.INVALID_BIRTH_DATE not in result.blocker_codes()
+    assert result[Route.PROVISIONAL_PAPER].eligible
+    assert birth_date_notice(attrs.evolve(old, mef=None), 2025) is None  # no level: no notice
+    assert birth_date_notice(old, None) is None  # no school year: only the form is checked
+
+
+@pytest.mark.parametrize(
+    ("day", "mef", "notice"),
+    [
+        ("02/05/1990", "31120005110", False),  # a 35-year-old BTS student
+        ("02/05/1970", "31120005110", True),  # 55 in BTS: unusual, not blocking
+        ("10/10/2005", "20010018110", True),  # a 20-year-old newcomer in seconde
+        ("10/10/2003", "24700010110", False),  # 22 in a CAP (vocational, apprenticeship)
+        ("10/10/1980", "99999999999", False),  # an unknown MEF family: no idea, no notice
+    ],
+)
+def test_adults_and_late_starters_are_not_blocked(day: str, mef: str, notice: bool) -> None:
+    student = _born(day, mef)
+    assert birth_date_problem(student, 2025) is None
+    assert (birth_date_notice(student, 2025) is not None) is notice
+    assert not evaluate(student, CTX).blocked
+
+
+@pytest.mark.parametrize(
+    ("day", "degree", "blocked"),
+    [
+        ("01/01/1920", Degree.SECOND, True),  # 105: no pupil
+        ("01/01/1926", Degree.SECOND, False),  # 99
+        ("01/01/2019", Degree.SECOND, True),  # 6 in the 2nd degree
+        ("01/01/2008", Degree.FIRST, True),  # 17 at école
+        ("01/01/2010", Degree.FIRST, False),  # 15 at école: unusual, possible
+    ],
+)
+def test_impossible_ages_block(day: str, degree: Degree, blocked: bool) -> None:
+    problem = birth_date_problem(_born(day, None), 2025, degree)
+    assert (problem is not None) is blocked
+    if blocked:
+        assert problem is not None
+        assert problem.startswith("impossible")
 
 
 def test_only_legal_representatives() -> None:
