@@ -125,8 +125,8 @@ def test_a_namespaced_root_is_refused_before_it_grows(write: Writer) -> None:
 
 
 def test_error_location_on_a_long_line_keeps_a_bounded_window(write: Writer) -> None:
-    spaces = " " * (8 << 20)
-    text = eleves_xml(eleve("1") + f"{spaces}<NOM></X>\n")
+    long_line = "<A/>" * (2 << 20) + "<NOM></X>"  # 8 MB without a newline, then an error
+    text = eleves_xml(eleve("1") + long_line + "\n")
     path = write("e.xml", text)
     tracemalloc.start()
     try:
@@ -136,8 +136,16 @@ def test_error_location_on_a_long_line_keeps_a_bounded_window(write: Writer) -> 
     finally:
         tracemalloc.stop()
     assert info.value.element == "NOM"
-    assert info.value.line == text.splitlines().index(f"{spaces}<NOM></X>") + 1
+    assert info.value.line == text.splitlines().index(long_line) + 1
     assert peak < 4 << 20, f"{peak} bytes held while locating the error"
+
+
+def test_a_run_without_markup_is_refused_before_the_parser_holds_it(write: Writer) -> None:
+    spaces = " " * (RECORD_LIMIT + 100_000)
+    text = eleves_xml(eleve("1") + f"{spaces}<NOM></X>\n")
+    with pytest.raises(SourceError, match="bytes without a '>'") as info:
+        open_siecle([write("e.xml", text)])
+    assert info.value.line == text.splitlines().index(f"{spaces}<NOM></X>") + 1
 
 
 @pytest.mark.parametrize("feed", [1, 7, 300, 65_536])
@@ -339,3 +347,61 @@ def test_responsables_of_a_zip_read_fully(write: Writer) -> None:
     )
     assert reader is not None
     assert [r.personne_id for r in reader.responsables()] == ["10", "11"]
+
+
+# ---------------------------------------------------------------- bombs of records
+
+
+def test_a_zip_expanding_beyond_the_bound_is_refused(tmp_path: Path) -> None:
+    from educonnect_adapters.siecle.inputs import MAX_RATIO, RATIO_FLOOR
+
+    path = zipped_siblings(tmp_path / "e.zip", RATIO_FLOOR // 4 + 10_000)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.infolist()[0]
+    assert info.file_size > MAX_RATIO * info.compress_size
+    with pytest.raises(SourceError, match=f"over the bound of {MAX_RATIO}: a zip bomb") as info_:
+        open_siecle([path])
+    assert info_.value.file == f"{path}[{MEMBER}]"
+
+
+def test_a_file_of_skipped_records_is_refused_when_opened(write: Writer) -> None:
+    from educonnect_adapters.siecle.reader import MAX_PROBLEMS
+
+    text = eleves_xml(eleve("1") + "<ELEVE/>" * (MAX_PROBLEMS + 1))
+    path = write("e.zip", text, zipped=True, member=MEMBER)
+    with pytest.raises(SourceError, match=f"more than {MAX_PROBLEMS} records skipped"):
+        open_siecle([path])
+
+
+def test_links_without_their_ids_count_as_skipped_when_opened(
+    monkeypatch: pytest.MonkeyPatch, write: Writer
+) -> None:
+    from educonnect_adapters.siecle import reader
+
+    monkeypatch.setattr(reader, "MAX_PROBLEMS", 10)
+    eleves = write("e.xml", eleves_xml(eleve("1")))
+    fine = write("r.xml", responsables_xml(personne("10"), "<RESPONSABLE_ELEVE/>" * 10))
+    assert open_siecle([eleves, fine]) is not None
+    bomb = write("r2.xml", responsables_xml(personne("10"), "<RESPONSABLE_ELEVE/>" * 11))
+    with pytest.raises(SourceError, match="more than 10 records skipped") as info:
+        open_siecle([eleves, bomb])
+    assert info.value.file == str(bomb)
+
+
+def test_a_stream_lists_a_bounded_number_of_findings_and_counts_the_rest() -> None:
+    from educonnect_adapters.siecle.records import RecordContext
+
+    ctx = RecordContext("r.xml", [], limit=3)
+    for number in range(5):
+        ctx.add("DUPLICATE_LINK", f"link {number}", number, "1", "PERSONNE_ID")
+    ctx.add("LINK_TO_UNKNOWN_PERSON", "x", 9, "2", "PERSONNE_ID")
+    listed = ctx.listed()
+    assert [f.line for f in listed[:3]] == [0, 1, 2]
+    assert [(f.code, f.message) for f in listed[3:]] == [
+        ("DUPLICATE_LINK", "2 more DUPLICATE_LINK findings in this file, not listed"),
+        (
+            "LINK_TO_UNKNOWN_PERSON",
+            "1 more LINK_TO_UNKNOWN_PERSON findings in this file, not listed",
+        ),
+    ]
+    assert all(f.file == "r.xml" for f in listed)

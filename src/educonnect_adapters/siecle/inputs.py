@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import lzma
 import re
 import struct
 import zipfile
@@ -32,6 +33,10 @@ ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")
 #: How far the root element may lie from the start of a file.
 PROLOG_LIMIT: Final = 64 * 1024
 CHUNK: Final = 256 * 1024
+#: The most a zip member may expand (exports deflate about 20–30×), above
+#: :data:`RATIO_FLOOR` bytes: a 1 MB zip then holds at most 100 MB of XML.
+MAX_RATIO: Final = 100
+RATIO_FLOOR: Final = 8 << 20
 
 _UTF8_BOM: Final = codecs.BOM_UTF8
 _OTHER_BOMS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)
@@ -54,6 +59,7 @@ ZIP_ERRORS: Final = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     zlib.error,
+    lzma.LZMAError,
     struct.error,
     EOFError,
     RuntimeError,  # encrypted member
@@ -182,10 +188,10 @@ def open_input(path: Path, max_bytes: int) -> Input:
                 file=str(path),
             )
         return Input(path, None, max_bytes)
-    return Input(path, _zip_member(path, max_bytes), max_bytes)
+    return Input(path, _zip_member(path, max_bytes, size), max_bytes)
 
 
-def _zip_member(path: Path, max_bytes: int) -> str:
+def _zip_member(path: Path, max_bytes: int, archive_size: int) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = [i for i in archive.infolist() if _relevant(i)]
@@ -204,12 +210,19 @@ def _zip_member(path: Path, max_bytes: int) -> str:
             "(ReadOptions.max_bytes)",
             file=f"{path}[{info.filename}]",
         )
+    packed = max(1, min(info.compress_size, archive_size))  # a member may lie about it
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * packed:
+        raise SourceError(
+            f"zip member expands {info.file_size // packed} times ({packed} bytes to "
+            f"{info.file_size}), over the bound of {MAX_RATIO}: a zip bomb, not an export",
+            file=f"{path}[{info.filename}]",
+        )
     return info.filename
 
 
 def damaged(exc: BaseException, name: str, line: int | None = None) -> SourceError:
     """The :class:`SourceError` for a failure of ``zipfile``, ``zlib`` or the disk."""
-    if isinstance(exc, zlib.error):
+    if isinstance(exc, zlib.error | lzma.LZMAError):
         what = f"corrupt compressed data ({exc})"
     elif isinstance(exc, RuntimeError) and "encrypted" in str(exc):
         what = "encrypted member (a password-protected zip cannot be read)"

@@ -54,6 +54,10 @@ TAGS: Final = {
     FileKind.NOMENCLATURES: ("PARAMETRES",),
 }
 MAX_LEGAL: Final = 2
+#: Records skipped in one file when it is opened (no id, repeated, links without
+#: their ids) beyond which the file is refused: no export has that many, a
+#: record bomb (millions of ``<ELEVE/>`` from a small zip) does.
+MAX_PROBLEMS: Final = 100_000
 
 
 class SiecleFile:
@@ -93,6 +97,7 @@ class SiecleReader:
     def __init__(self, files: Sequence[SiecleFile], options: SourceOptions) -> None:
         self._options = options
         self._findings: list[Finding] = []
+        self._problems: dict[str, int] = {}
         self._completed: set[str] = set()
         by_kind: dict[FileKind, SiecleFile] = {}
         for file in files:
@@ -147,8 +152,7 @@ class SiecleReader:
 
     def eleves(self) -> Iterator[Eleve]:
         file = self._eleves_file
-        found: list[Finding] = []
-        ctx = RecordContext(file.name, found)
+        ctx = RecordContext(file.name, [])
         known = self._known_divisions
         for line, eleve_id, fields in self._spills["ELEVE"]:
             division = self._students.division(eleve_id)
@@ -161,24 +165,22 @@ class SiecleReader:
                     "CODE_STRUCTURE",
                 )
             yield eleve_from(fields, line, eleve_id, division=division, as_of=self._as_of, ctx=ctx)
-        self._complete("eleves", found)
+        self._complete("eleves", ctx)
 
     def responsables(self) -> Iterator[Responsable]:
         file = self._resp_file
         if file is None:
             return
-        found: list[Finding] = []
-        ctx = RecordContext(file.name, found)
+        ctx = RecordContext(file.name, [])
         for line, personne_id, fields in self._spills["PERSONNE"]:
             yield responsable_from(fields, line, personne_id, ctx)
-        self._complete("responsables", found)
+        self._complete("responsables", ctx)
 
     def links(self) -> Iterator[Link]:
         file = self._resp_file
         if file is None:
             return
-        found: list[Finding] = []
-        ctx = RecordContext(file.name, found)
+        ctx = RecordContext(file.name, [])
         students = self._students
         students.reset_links()
         over: dict[str, tuple[int | None, list[str]]] = {}
@@ -229,7 +231,7 @@ class SiecleReader:
                 eleve_id,
                 "NIVEAU_RESPONSABILITE",
             )
-        self._complete("links", found)
+        self._complete("links", ctx)
 
     def close(self) -> None:
         """Remove the temporary files now (they also go when the reader is collected)."""
@@ -238,10 +240,10 @@ class SiecleReader:
 
     # ------------------------------------------------------------------ first pass
 
-    def _complete(self, stream: str, found: list[Finding]) -> None:
+    def _complete(self, stream: str, ctx: RecordContext) -> None:
         if stream not in self._completed:
             self._completed.add(stream)
-            self._findings.extend(found)
+            self._findings.extend(ctx.listed())
 
     def _first_pass(self) -> None:
         self._scan(self._eleves_file, self._scan_eleves)
@@ -296,6 +298,7 @@ class SiecleReader:
 
     def _reset(self, file: SiecleFile) -> None:
         self._findings = [f for f in self._findings if f.file != file.name]
+        self._problems.pop(file.name, None)
         if file.kind is FileKind.ELEVES:
             self._students = StudentIndex()
             self._renew("ELEVE")
@@ -351,6 +354,20 @@ class SiecleReader:
                 element="PARAMETRES/ANNEE_SCOLAIRE",
             )
 
+    def _problem(self, found: Finding) -> None:
+        """Note a record skipped when opening; refuse past :data:`MAX_PROBLEMS`."""
+        self._findings.append(found)
+        self._count_problem(found.file or self._eleves_file.name)
+
+    def _count_problem(self, file: str) -> None:
+        count = self._problems[file] = self._problems.get(file, 0) + 1
+        if count > MAX_PROBLEMS:
+            raise SourceError(
+                f"more than {MAX_PROBLEMS} records skipped or faulty (without id, repeated, "
+                "links without their ids): not a usable export",
+                file=file,
+            )
+
     def _renew(self, tag: str) -> None:
         self._spills[tag].close()
         self._spills[tag] = Spill()
@@ -371,7 +388,7 @@ class SiecleReader:
         line = element.sourceline
         eleve_id = record_id(element, "ELEVE_ID")
         if not eleve_id:
-            self._findings.append(
+            self._problem(
                 finding(
                     "MISSING_ID",
                     "ELEVE without ELEVE_ID: skipped",
@@ -382,7 +399,7 @@ class SiecleReader:
             )
             return
         if eleve_id in self._students:
-            self._findings.append(
+            self._problem(
                 finding(
                     "DUPLICATE_ELEVE_ID",
                     f"ELEVE_ID {eleve_id} appears again: skipped",
@@ -397,7 +414,7 @@ class SiecleReader:
         try:
             left_on = parse_date(fields.get("DATE_SORTIE"))
         except ValueError as exc:
-            self._findings.append(
+            self._problem(
                 finding(
                     "INVALID_DATE_SORTIE",
                     f"DATE_SORTIE: {exc}; student kept as current",
@@ -420,7 +437,7 @@ class SiecleReader:
         line = element.sourceline
         eleve_id = record_id(element, "ELEVE_ID")
         if not eleve_id:
-            self._findings.append(
+            self._problem(
                 finding(
                     "MISSING_ID",
                     "STRUCTURES_ELEVE without ELEVE_ID: skipped",
@@ -438,7 +455,7 @@ class SiecleReader:
                 if code:
                     divisions.append(code)
         if not self._students.add_structures(eleve_id, divisions[0] if divisions else None):
-            self._findings.append(
+            self._problem(
                 finding(
                     "DUPLICATE_STRUCTURES_ELEVE",
                     f"STRUCTURES_ELEVE for student {eleve_id} appears again",
@@ -449,7 +466,7 @@ class SiecleReader:
                 )
             )
         if len(set(divisions)) > 1:
-            self._findings.append(
+            self._problem(
                 finding(
                     "SEVERAL_DIVISIONS",
                     f"several classes {', '.join(divisions)}: {divisions[0]!r} kept",
@@ -469,7 +486,7 @@ class SiecleReader:
                 line = element.sourceline
                 personne_id = record_id(element, "PERSONNE_ID")
                 if not personne_id:
-                    self._findings.append(
+                    self._problem(
                         finding(
                             "MISSING_ID",
                             "PERSONNE without PERSONNE_ID: skipped",
@@ -479,7 +496,7 @@ class SiecleReader:
                         )
                     )
                 elif personne_id in persons:
-                    self._findings.append(
+                    self._problem(
                         finding(
                             "DUPLICATE_PERSONNE_ID",
                             f"PERSONNE_ID {personne_id} appears again: skipped",
@@ -497,6 +514,8 @@ class SiecleReader:
                 for name in ("ELEVE_ID", "PERSONNE_ID"):
                     if name not in fields and (value := element.get(name)) is not None:
                         fields[name] = value
+                if not (tidy(fields.get("ELEVE_ID")) and tidy(fields.get("PERSONNE_ID"))):
+                    self._count_problem(file.name)  # its finding comes with links()
                 links.add((element.sourceline, fields))
             elif tag == "PARAMETRES":
                 self._envelope(file, element)

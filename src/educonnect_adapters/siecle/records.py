@@ -90,17 +90,35 @@ def record_id(element: etree._Element, name: str) -> str:
     return tidy(value)
 
 
+#: Findings one stream lists; beyond, each code's findings are only counted (one
+#: summary each): a stream's memory stays bounded whatever a file holds.
+STREAM_LIMIT: Final = 100_000
+
+
 @attrs.define
 class RecordContext:
-    """Where a record sits, to build findings."""
+    """Where a record sits, to build findings (at most ``limit``, then counted)."""
 
     file: str
     findings: list[Finding]
+    limit: int = STREAM_LIMIT
+    unlisted: dict[str, int] = attrs.field(factory=dict)
 
     def add(self, code: str, message: str, line: int | None, sid: str | None, field: str) -> None:
+        if len(self.findings) >= self.limit:
+            self.unlisted[code] = self.unlisted.get(code, 0) + 1
+            return
         self.findings.append(
             finding(code, message, file=self.file, line=line, siecle_id=sid, field=field)
         )
+
+    def listed(self) -> list[Finding]:
+        """The findings listed, then one summary for each code only counted."""
+        summaries = [
+            finding(code, f"{count} more {code} findings in this file, not listed", file=self.file)
+            for code, count in sorted(self.unlisted.items())
+        ]
+        return self.findings + summaries
 
     def check_flags(
         self, fields: dict[str, str | None], names: tuple[str, ...], line: int | None, sid: str

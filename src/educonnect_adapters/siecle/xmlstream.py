@@ -10,7 +10,8 @@ the file holds:
 * after each chunk fed to the parser, every finished element outside the record
   being read is deleted, tagged or not (the open elements are the last child at
   each level; everything before them is done);
-* a record may not grow beyond :data:`RECORD_LIMIT` bytes of input.
+* a record may not grow beyond :data:`RECORD_LIMIT` bytes of input, nor may
+  any run of bytes without ``>`` (which the parser would buffer whole).
 
 A DTD found on the document once its root has started (whatever encoding trick
 hid the ``<!DOCTYPE`` from the prolog check) is refused. Locating the element at
@@ -95,6 +96,7 @@ def iter_records(
         state = _State(source, stream, root)
         try:
             while chunk := stream.read(FEED):
+                state.markup(chunk)
                 parser.feed(chunk)
                 for element in state.records(parser.read_events()):
                     yield element
@@ -123,6 +125,7 @@ class _State:
         self._open = 0
         self._began = 0
         self._first: etree._Element | None = None
+        self._run = 0  # bytes since the last ">"
 
     def records(self, events: Iterator[tuple[str, etree._Element]]) -> Iterator[etree._Element]:
         """The records ending among ``events``; notes the root and open records."""
@@ -141,6 +144,19 @@ class _State:
             if not self._open:
                 self._first = None
             yield element
+
+    def markup(self, chunk: bytes) -> None:
+        """Refuse a run of :data:`RECORD_LIMIT` bytes without ``>`` before the parser
+        buffers it whole (a start tag of a million attributes, say)."""
+        end = chunk.rfind(b">")
+        self._run = self._run + len(chunk) if end < 0 else len(chunk) - end - 1
+        if self._run > RECORD_LIMIT:
+            raise SourceError(
+                f"more than {RECORD_LIMIT} bytes without a '>' (a tag, comment or text that "
+                "long is refused)",
+                file=self._source.name,
+                line=self._stream.lines,
+            )
 
     def prune(self, wanted: frozenset[str]) -> None:
         """Delete what is finished outside the open record; bound the open record."""
