@@ -33,7 +33,7 @@ BASES = {
     for encoding in ("ISO-8859-15", "UTF-8")
 }
 FUZZ = settings(
-    max_examples=600,
+    max_examples=1000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
