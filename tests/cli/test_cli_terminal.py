@@ -61,6 +61,18 @@ def test_accounts_and_account_print_names_as_visible_escapes(cli: Run, hostile: 
     assert person["person"]["name"] == f"{NOM} {PRENOM}"
 
 
+def test_every_command_and_error_line_is_guarded(cli: Run, hostile: list[Path]) -> None:
+    assert cli("import", "--uai", UAI, *hostile).code == 0
+    items = json.loads(cli("accounts", "--uai", UAI, "--json").out)["items"]
+    diagnosed = cli("diagnose", "--uai", UAI, items[0]["account_id"])
+    assert diagnosed.code == 0, diagnosed.err
+    assert UNSAFE.search(diagnosed.out) is None, repr(diagnosed.out)
+    assert UNSAFE.search(cli("stats", "--uai", UAI).out) is None
+    refused = cli("account", "--uai", UAI, "E-\x1b[2J")  # an id typed with an escape
+    assert refused.code != 0
+    assert UNSAFE.search(refused.err) is None, repr(refused.err)
+
+
 @pytest.mark.parametrize(
     ("raw", "shown"),
     [

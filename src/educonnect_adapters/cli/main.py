@@ -14,6 +14,7 @@ stderr on one line; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -21,6 +22,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Final
 
+from educonnect_adapters.cli.terminal import guarded_stdout, visible
 from educonnect_core import __version__
 from educonnect_core.errors import (
     ActionRefused,
@@ -81,8 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
+    # human output cannot drive the terminal, whatever the data hold (JSON escapes itself)
+    guard = contextlib.nullcontext() if getattr(args, "json", False) else guarded_stdout()
     try:
-        return handler(args)
+        with guard:
+            return handler(args)
     except (PermissionDenied, ActionRefused, ConcurrentModification, StoreUnavailable) as exc:
         _report(exc, args.debug)
         return EXIT_REFUSED
@@ -106,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report(exc: BaseException, debug: bool, text: str | None = None) -> None:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
-    message = " ".join((text if text is not None else str(exc)).split())
+    message = visible(" ".join((text if text is not None else str(exc)).split()))
     print(f"educonnect: error: {message}", file=sys.stderr)
 
 
