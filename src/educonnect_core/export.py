@@ -13,8 +13,10 @@ import attrs
 
 from .eligibility import birth_date_notice
 from .findings import Finding, Severity
+from .garbled import garbled
 from .people import Degree, Eleve, Link, Profile, Responsable, School
 from .ports import ExportReader
+from .values import Ine, PersonName
 
 __all__ = ["Export", "LinkKey", "account_holders"]
 
@@ -78,14 +80,12 @@ class Export:
             if eleve.eleve_id in by_eleve:
                 found.append(_duplicate("ELEVE", eleve.eleve_id))
             by_eleve[eleve.eleve_id] = eleve
-            notice = birth_date_notice(eleve, school.school_year, school.degree)
-            if notice is not None and eleve.current:
-                found.append(_unusual_age(eleve, notice))
         by_personne: dict[str, Responsable] = {}
         for responsable in responsables:
             if responsable.personne_id in by_personne:
                 found.append(_duplicate("RESPONSABLE", responsable.personne_id))
             by_personne[responsable.personne_id] = responsable
+        found.extend(_data_findings(school, by_eleve.values(), by_personne.values(), findings))
         by_key: dict[LinkKey, Link] = {}
         for link in links:
             missing = [
@@ -156,6 +156,63 @@ def _duplicate(what: str, siecle_id: str) -> Finding:
         message=f"{what.lower()} {siecle_id!r} appears twice; the last record is kept",
         siecle_id=siecle_id,
     )
+
+
+def _data_findings(
+    school: School,
+    eleves: Iterable[Eleve],
+    responsables: Iterable[Responsable],
+    already: Sequence[Finding],
+) -> list[Finding]:
+    """What the data themselves ask to check, whatever the source: a duplicate INE,
+    a damaged name, an age unusual for the class (not already reported, so an
+    export read again reports each once)."""
+    found: list[Finding] = []
+    by_ine: dict[str, Eleve] = {}
+    for eleve in eleves:
+        ine = eleve.ine
+        if isinstance(ine, Ine):
+            first = by_ine.setdefault(ine.value, eleve)
+            if first is not eleve:
+                found.append(_duplicate_ine(first, eleve, ine.value))
+        if eleve.current:
+            notice = birth_date_notice(eleve, school.school_year, school.degree)
+            if notice is not None:
+                found.append(_unusual_age(eleve, notice))
+        found.extend(_damaged(eleve.name, eleve.eleve_id))
+    for responsable in responsables:
+        found.extend(_damaged(responsable.name, responsable.personne_id))
+    seen = set(already)
+    return [f for f in found if f not in seen]
+
+
+def _duplicate_ine(first: Eleve, second: Eleve, ine: str) -> Finding:
+    return Finding(
+        code="DUPLICATE_INE",
+        severity=Severity.WARNING,
+        message=f"INE {ine} is given to two students: {first.name} ({first.eleve_id}) and "
+        f"{second.name} ({second.eleve_id}); an INE is one person's: correct it in the source",
+        siecle_id=second.eleve_id,
+        field="INE",
+    )
+
+
+def _damaged(name: PersonName, siecle_id: str) -> list[Finding]:
+    found = []
+    for field, text in (("last_name", name.last), ("first_name", name.first)):
+        why = garbled(text)
+        if why is not None:
+            found.append(
+                Finding(
+                    code="SUSPICIOUS_NAME",
+                    severity=Severity.WARNING,
+                    message=f"{text!r} {why}: it would print so on the letters; correct it "
+                    "in the source",
+                    siecle_id=siecle_id,
+                    field=field,
+                )
+            )
+    return found
 
 
 def _unusual_age(eleve: Eleve, notice: str) -> Finding:
