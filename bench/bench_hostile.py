@@ -314,13 +314,19 @@ def fuzz(folder: Path, count: int, seed: int) -> bool:
     from educonnect_adapters.siecle.mutants import mutate, zipped
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    simple_export = importlib.import_module("tests.siecle.conftest").simple_export  # builders
+    builders = importlib.import_module("tests.siecle.conftest")  # the test builders
 
     bases = {
-        encoding: [text.encode(encoding) for text in simple_export(encoding=encoding)]
+        encoding: [
+            text.encode(encoding)
+            for text in (
+                *builders.simple_export(encoding=encoding),
+                builders.structures_xml("3A", "6 B", encoding=encoding),
+            )
+        ]
         for encoding in ("ISO-8859-15", "UTF-8")
     }
-    names = ["ElevesSansAdresses", "ResponsablesAvecAdresses"]
+    names = ["ElevesSansAdresses", "ResponsablesAvecAdresses", "Structures"]
     counts: collections.Counter[str] = collections.Counter()
     crashes: list[str] = []
     slowest = (0.0, -1)
@@ -328,7 +334,7 @@ def fuzz(folder: Path, count: int, seed: int) -> bool:
     for number in range(seed, seed + count):
         rng = random.Random(number)
         encoding = rng.choice(sorted(bases))
-        which, zip_it = rng.randrange(2), rng.random() < 0.5
+        which, zip_it = rng.randrange(3), rng.random() < 0.5
         files = list(bases[encoding])
         files[which] = mutate(files[which], rng)
         if zip_it:

@@ -100,6 +100,20 @@ def responsables_xml(
     )
 
 
+def structures_xml(*divisions: str, encoding: str = "ISO-8859-15") -> str:
+    """A Structures file (BEE_STRUCTURES) listing ``divisions``, with a group."""
+    rows = "".join(
+        f'<DIVISION CODE_STRUCTURE="{code}"><LIBELLE_LONG>{code}</LIBELLE_LONG></DIVISION>\n'
+        for code in divisions
+    )
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<BEE_STRUCTURES VERSION="2.0">\n'
+        f"{PARAMS}\n<DONNEES>\n<DIVISIONS>\n{rows}</DIVISIONS>\n<GROUPES>\n"
+        '<GROUPE CODE_STRUCTURE="G1"><LIBELLE_LONG>Latin</LIBELLE_LONG></GROUPE>\n'
+        "</GROUPES>\n</DONNEES>\n</BEE_STRUCTURES>\n"
+    )
+
+
 Writer = Callable[..., Path]
 
 

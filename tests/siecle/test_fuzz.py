@@ -25,15 +25,22 @@ from educonnect_adapters.siecle.mutants import mutate, zipped
 from educonnect_core.errors import PluginError, SourceError
 from educonnect_core.plugins import Plugins
 
-from .conftest import simple_export
+from .conftest import simple_export, structures_xml
 
 AT = dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.UTC)
 BASES = {
-    encoding: tuple(text.encode(encoding) for text in simple_export(encoding=encoding))
+    encoding: tuple(
+        text.encode(encoding)
+        for text in (
+            *simple_export(encoding=encoding),
+            structures_xml("3A", "6 B", encoding=encoding),
+        )
+    )
     for encoding in ("ISO-8859-15", "UTF-8")
 }
+NAMES = ("ElevesSansAdresses.xml", "ResponsablesAvecAdresses.xml", "Structures.xml")
 FUZZ = settings(
-    max_examples=1000,
+    max_examples=600,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -61,7 +68,7 @@ def read_like_the_cli(paths: Sequence[Path]) -> str:
 def _case(rng: random.Random, which: int, encoding: str, zip_it: bool) -> list[tuple[str, bytes]]:
     files = list(BASES[encoding])
     files[which] = mutate(files[which], rng)
-    names = ["ElevesSansAdresses.xml", "ResponsablesAvecAdresses.xml"]
+    names = list(NAMES)
     if zip_it:
         files[which] = zipped(files[which], rng, member=names[which])
         names[which] = names[which].replace(".xml", ".zip")
@@ -81,7 +88,7 @@ def _run(files: list[tuple[str, bytes]]) -> str:
 @FUZZ
 @given(
     rng=st.randoms(use_true_random=False),
-    which=st.sampled_from([0, 1]),
+    which=st.sampled_from([0, 1, 2]),
     encoding=st.sampled_from(sorted(BASES)),
 )
 def test_a_mutated_plain_file_is_read_or_refused(
@@ -93,7 +100,7 @@ def test_a_mutated_plain_file_is_read_or_refused(
 @FUZZ
 @given(
     rng=st.randoms(use_true_random=False),
-    which=st.sampled_from([0, 1]),
+    which=st.sampled_from([0, 1, 2]),
     encoding=st.sampled_from(sorted(BASES)),
 )
 def test_a_mutated_zip_is_read_or_refused(rng: random.Random, which: int, encoding: str) -> None:
@@ -102,5 +109,5 @@ def test_a_mutated_zip_is_read_or_refused(rng: random.Random, which: int, encodi
 
 def test_the_unmutated_export_is_read() -> None:
     for encoding in BASES:
-        files = list(zip(["e.xml", "r.xml"], BASES[encoding], strict=True))
+        files = list(zip(NAMES, BASES[encoding], strict=True))
         assert _run(files) == "read"
