@@ -31,6 +31,7 @@ from .accounts import NOTIFICATION_VALIDITY_MONTHS, add_months
 from .deliveries import DeliveryRecord
 from .errors import InvalidValue
 from .people import Profile
+from .school_profile import SchoolProfile
 from .values import EmailAddress, MobilePhone, PersonName, Uai
 
 if TYPE_CHECKING:
@@ -135,6 +136,10 @@ def _check_password(
         )
 
 
+def _lines(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Notification:
     """One account's notification, as handed to a channel.
@@ -163,6 +168,10 @@ class Notification:
     email: EmailAddress | None = None
     mobile: MobilePhone | None = None
     school_name: str | None = None
+    #: the school's postal address, one line each (letters' header), if known
+    school_address: tuple[str, ...] = attrs.field(default=(), converter=_lines)
+    #: whom families contact for help (a phone, an address, an office's hours)
+    help_contact: str | None = None
 
     @classmethod
     def credentials(
@@ -245,12 +254,14 @@ class Notification:
         civilite: str | None = None,
         children: Iterable[NotifiedChild] | None = None,
         school_name: str | None = None,
+        school: SchoolProfile | None = None,
     ) -> Self:
         """The notification for what the administration service issued.
 
         ``on`` dates an identifier recall (which has no document date);
         ``children`` with their classes replace the bare names of
-        ``issued.children`` when given.
+        ``issued.children`` when given; ``school`` (its name wins over
+        ``school_name``) gives the name, address and help contact the letters print.
         """
         recall = not issued.kind.carries_password
         return cls(
@@ -270,7 +281,9 @@ class Notification:
             else tuple(NotifiedChild(name) for name in issued.children),
             email=issued.email,
             mobile=issued.mobile,
-            school_name=school_name,
+            school_name=(school.name if school and school.name else None) or school_name,
+            school_address=school.address if school else (),
+            help_contact=school.contact if school else None,
         )
 
     @property
@@ -558,6 +571,9 @@ TEMPLATE_PLACEHOLDERS: Final = frozenset(
         "url",
         "enfants",
         "enfants_bloc",
+        "adresse_etablissement",
+        "contact",
+        "contact_bloc",
     }
 )
 
@@ -570,7 +586,10 @@ def template_values(notification: Notification, *, url: str = EDUCONNECT_URL) ->
     ``classe``, ``etablissement`` (school name, or ``l'établissement <UAI>``), ``uai``,
     ``date_document``, ``valable_jusqu_au`` (French dates), ``url``,
     ``enfants`` (one line per child, ``- Zoé MARTIN (3A)``) and
-    ``enfants_bloc`` (a paragraph introducing them, empty for an élève).
+    ``enfants_bloc`` (a paragraph introducing them, empty for an élève),
+    ``adresse_etablissement`` (the school's address lines), ``contact`` (whom to
+    ask for help) and ``contact_bloc`` (``Pour toute aide : …``); empty when the
+    school profile has none.
     """
     n = notification
     children = "\n".join(f"- {child}" for child in n.children)
@@ -595,4 +614,7 @@ def template_values(notification: Notification, *, url: str = EDUCONNECT_URL) ->
         "url": url,
         "enfants": children,
         "enfants_bloc": block,
+        "adresse_etablissement": "\n".join(n.school_address),
+        "contact": n.help_contact or "",
+        "contact_bloc": f"Pour toute aide : {n.help_contact}" if n.help_contact else "",
     }

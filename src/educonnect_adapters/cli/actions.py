@@ -32,6 +32,7 @@ from educonnect_core.credentials import IssuedCredential
 from educonnect_core.errors import ActionRefused, NotFound
 from educonnect_core.people import Profile, StudentStatus
 from educonnect_core.plugins import Plugins
+from educonnect_core.school_profile import SchoolProfile
 from educonnect_core.service import (
     ActionResult,
     AdministrationService,
@@ -254,13 +255,16 @@ def _deliver(
     clock = SystemClock()
     today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
     with store.unit_of_work() as uow:
-        batch = [_notification(uow, item, today) for item in issued]
+        profile = settings.school_profile()
+        batch = [_notification(uow, item, today, profile) for item in issued]
         result = deliver_batch(channel, batch, clock=clock, log=uow.deliveries)
         uow.commit()
     return result
 
 
-def _notification(uow: UnitOfWork, issued: IssuedCredential, today: dt.date) -> Notification:
+def _notification(
+    uow: UnitOfWork, issued: IssuedCredential, today: dt.date, profile: SchoolProfile
+) -> Notification:
     uai = Uai.parse(str(issued.uai))
     try:
         school_name = uow.people.get_school(uai).name
@@ -276,7 +280,9 @@ def _notification(uow: UnitOfWork, issued: IssuedCredential, today: dt.date) -> 
         ]
         kids.sort(key=lambda e: (e.name.folded(), e.eleve_id))
         children = [NotifiedChild(e.name, e.division) for e in kids]
-    return Notification.from_issued(issued, on=today, children=children, school_name=school_name)
+    return Notification.from_issued(
+        issued, on=today, children=children, school_name=school_name, school=profile
+    )
 
 
 def _print_results(

@@ -72,7 +72,12 @@ def run(args: argparse.Namespace) -> int:
         figures = gather(uow, school, now())
         fixes = to_fix(uow, school.uai)
     page = render(
-        figures, by_class(fixes), lang=settings.lang, generated_at=now(), tz=settings.timezone
+        figures,
+        by_class(fixes),
+        lang=settings.lang,
+        generated_at=now(),
+        tz=settings.timezone,
+        school_name=settings.school_profile().name,
     )
     write_private(target, page.encode("utf-8"))
     print(

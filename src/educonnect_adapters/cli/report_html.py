@@ -490,13 +490,15 @@ def render(
     lang: str = "fr",
     generated_at: dt.datetime,
     tz: str = "Europe/Paris",
+    school_name: str | None = None,
 ) -> str:
-    """The whole page."""
+    """The whole page; ``school_name`` (the settings' profile) wins over the stored one."""
     w = _WORDS["en" if lang == "en" else "fr"]
     school = figures.school
     if school is None:
         raise ValueError("render: the report is about one school, figures.school is None")
-    name = f" — {school.name}" if school.name else ""
+    shown = school_name or school.name
+    name = f" — {shown}" if shown else ""
     zone = ZoneInfo(tz)
     when = generated_at.astimezone(zone)
     people = len({f.account_id for fixes in by_class.values() for f in fixes})

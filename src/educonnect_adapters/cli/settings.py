@@ -20,6 +20,11 @@ and French. The file looks like::
     otp = true
     administrative_network = true
 
+    [school]           # how letters, e-mails and the report name the school
+    name = "Collège Jean Moulin"
+    address = ["12 rue des Écoles", "99000 Villeneuve"]
+    contact = "secrétariat, 01 23 45 67 89, du lundi au vendredi"
+
     [channels.paper]   # handed to the channel plugin as its settings
     output_dir = "courriers"
 """
@@ -42,6 +47,7 @@ from educonnect_core.people import School
 from educonnect_core.permissions import AccessContext, Actor, Role
 from educonnect_core.plugins import Plugins
 from educonnect_core.schedule import RefreshSchedule
+from educonnect_core.school_profile import SchoolProfile
 from educonnect_core.service import Session
 from educonnect_core.storage import Store, UnitOfWork
 from educonnect_core.values import Uai
@@ -120,6 +126,27 @@ class Settings:
         """The acting person, their role and access context (options over the file);
         a delegate's delegation comes from ``store``."""
         return _session(self, store)
+
+    def school_profile(self) -> SchoolProfile:
+        """The ``[school]`` table: ``name``, ``address`` (a list of lines) and
+        ``contact`` (whom families ask for help), printed on letters and e-mails."""
+        table = self.file.get("school", {})
+        where = self._where()
+        if not isinstance(table, Mapping):
+            raise InvalidValue(f"{where}: [school]", table, "expected a table")
+        unknown = sorted(set(table) - {"name", "address", "contact"})
+        if unknown:
+            raise InvalidValue(
+                f"{where}: [school]", unknown, "expected only name, address and contact"
+            )
+        address = table.get("address", [])
+        if not isinstance(address, list) or not all(isinstance(a, str) for a in address):
+            raise InvalidValue(f"{where}: school.address", address, "expected a list of lines")
+        return SchoolProfile(
+            name=_text(table, "name", where),
+            address=address,
+            contact=_text(table, "contact", where),
+        )
 
     def channel_settings(self, name: str) -> dict[str, str]:
         """The ``[channels.NAME]`` table of the file, values as strings."""

@@ -13,6 +13,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
 from educonnect_core.channels import Notification, NotificationKind, template_values
+from educonnect_core.school_profile import SchoolProfile
 
 from .settings import PaperSettings
 
@@ -100,11 +101,13 @@ class LetterRenderer:
     def _page(self, pdf: FPDF, notification: Notification) -> None:
         values = template_values(notification, url=self.settings.url)
         text = self.templates[notification.kind].substitute(values)
-        school = notification.school_name
-        header = f"{school} ({notification.uai})" if school else f"Établissement {notification.uai}"
+        header = SchoolProfile(notification.school_name).title(notification.uai)
+        address = notification.school_address
         pile = f"Classe {notification.batch_division}"
         footer = f"Document du {values['date_document']} · compte {notification.account_id}"
-        self._check_printable(pdf, "".join((text, header, pile, footer)))
+        if notification.help_contact:
+            footer = f"Aide : {notification.help_contact} · {footer}"
+        self._check_printable(pdf, "".join((text, header, *address, pile, footer)))
         pdf.add_page()
         if notification.batch_division != self._section:
             self._section = notification.batch_division
@@ -114,6 +117,8 @@ class LetterRenderer:
         pdf.set_text_color(90)
         pdf.cell(width / 2, 5, header)
         pdf.cell(width / 2, 5, pile, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for line in address:
+            pdf.cell(width / 2, 4, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0)
         pdf.ln(8)
         for line in text.splitlines():
