@@ -12,14 +12,12 @@ from typing import Any, Final, TextIO
 import attrs
 
 from educonnect_adapters.system import SystemClock
-from educonnect_core.accounts import Account
-from educonnect_core.eligibility import Child, EvaluationContext
-from educonnect_core.errors import NotFound
-from educonnect_core.people import Eleve, Profile, Responsable, School
+from educonnect_core.eligibility import EvaluationContext
+from educonnect_core.people import School
 from educonnect_core.schedule import RefreshSchedule
 from educonnect_core.states import AccountState
-from educonnect_core.storage import UnitOfWork
 from educonnect_core.values import BirthDate, EmailAddress, Ine, MobilePhone, PersonName, Uai
+from educonnect_core.views import Person, person_of
 
 from .settings import Settings
 
@@ -72,29 +70,6 @@ def state_label(settings: Settings, state: AccountState) -> str:
 
 def evaluation_context(school: School, settings: Settings) -> EvaluationContext:
     return EvaluationContext.for_school(school, now(), RefreshSchedule(timezone=settings.timezone))
-
-
-@attrs.frozen
-class Person:
-    """The source record behind an account, and a responsable's children."""
-
-    record: Eleve | Responsable
-    children: tuple[Child, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return str(self.record.name)
-
-
-def person_of(uow: UnitOfWork, account: Account) -> Person | None:
-    """The stored source data of ``account``'s person (``None`` if not stored)."""
-    try:
-        if account.profile is Profile.ELEVE:
-            return Person(uow.people.get_eleve(account.uai, account.siecle_id))
-        record = uow.people.get_responsable(account.uai, account.siecle_id)
-    except NotFound:
-        return None
-    return Person(record, tuple(uow.people.children(account.uai, account.siecle_id)))
 
 
 # -- output --------------------------------------------------------------------------------

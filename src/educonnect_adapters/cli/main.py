@@ -62,6 +62,8 @@ COMMANDS: Final[tuple[str, ...]] = (
     "stats",
     "report",
     "plugins",
+    "serve",
+    "staff",
 )
 
 

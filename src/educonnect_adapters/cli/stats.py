@@ -3,145 +3,27 @@
 Counts by profile × state, activation rate by class, activated accounts by
 route, accounts carrying each blocker code (with its remedy), and how many
 accounts still to activate have no open route. Nothing loads every account:
-the figures come from :meth:`AccountRepository.statistics` and ``count``.
+the figures come from :func:`educonnect_core.views.gather` (shared with the
+report and the web dashboard).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
-import attrs
-
-from educonnect_core.blockers import CATALOGUE, BlockerCode, FixLocation
-from educonnect_core.observed_activity import DORMANT_AFTER, ObservedActivity, observed_activity
-from educonnect_core.people import Profile, School
-from educonnect_core.persons import PersonStatistics, load_persons
-from educonnect_core.routes import Route
+from educonnect_core.blockers import CATALOGUE
+from educonnect_core.observed_activity import DORMANT_AFTER, ObservedActivity
+from educonnect_core.people import Profile
+from educonnect_core.persons import PersonStatistics
 from educonnect_core.states import AccountState
-from educonnect_core.storage import AppliedExport, Statistics, UnitOfWork
+from educonnect_core.views import Figures, export_counts, gather
 
 from .common import label, now, print_json, print_table, state_label, to_jsonable, tr
 from .settings import Settings, add_common_options, load, open_store, school_of
 
-__all__ = ["Figures", "gather", "register", "run"]
-
-#: States of an account someone still has to activate.
-#: States counted as activated in the rates.
-ACTIVATED: Final = (AccountState.ACTIVATED, AccountState.PASSWORD_RESET)
-
-
-@attrs.frozen
-class ClassFigures:
-    """One class (division): accounts by state and the activation rate."""
-
-    division: str
-    by_state: Mapping[AccountState, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_state.values())
-
-    @property
-    def activated(self) -> int:
-        return sum(self.by_state.get(s, 0) for s in ACTIVATED)
-
-    @property
-    def active(self) -> int:
-        """Accounts not deactivated: the denominator of the rate."""
-        return self.total - self.by_state.get(AccountState.DEACTIVATED, 0)
-
-    @property
-    def rate(self) -> float | None:
-        return self.activated / self.active if self.active else None
-
-
-@attrs.frozen
-class Figures:
-    """Everything ``stats`` prints and ``report`` draws."""
-
-    #: ``None`` for the figures of every school of the store
-    school: School | None
-    statistics: Statistics
-    classes: tuple[ClassFigures, ...]
-    #: accounts still to activate (not activated, notified) with no open route
-    #: (``None`` over every school: not computed)
-    blocked_to_activate: int | None
-    #: the exports the synchronisation applied to the school, oldest first
-    exports: tuple[AppliedExport, ...] = ()
-    #: what the sign-ins say (one school, when a time is given to :func:`gather`)
-    observed: ObservedActivity | None = None
-    #: persons (one per grouped person, ``docs/explanation/persons.md``) with a
-    #: record at the school (every school: ``None`` school); their state counts
-    #: every school
-    persons: PersonStatistics | None = None
-
-    @property
-    def by_route(self) -> Mapping[Route, int]:
-        return {r: self.statistics.by_route.get(r, 0) for r in Route}
-
-    @property
-    def blockers(self) -> Mapping[BlockerCode, int]:
-        """Codes something can be done about (not ``NOWHERE``), most frequent first."""
-        counts = {
-            code: n
-            for code, n in self.statistics.blocked_by_code.items()
-            if n and CATALOGUE[code].fix_in is not FixLocation.NOWHERE
-        }
-        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0].value)))
-
-    def profile_total(self, profile: Profile) -> int:
-        return sum(n for (p, _), n in self.statistics.by_profile_state.items() if p is profile)
-
-    def profile_activated(self, profile: Profile) -> int:
-        return sum(self.statistics.by_profile_state.get((profile, s), 0) for s in ACTIVATED)
-
-
-def gather(
-    uow: UnitOfWork,
-    school: School | None,
-    at: dt.datetime | None = None,
-    *,
-    dormant_after: dt.timedelta = DORMANT_AFTER,
-) -> Figures:
-    """The figures of ``school`` (``None``: every school of the store), from the
-    store's statistics and counts; with ``at``, the observed activity too
-    (dormant: not seen for longer than ``dormant_after``)."""
-    uai = school.uai if school is not None else None
-    stats = uow.accounts.statistics(uai)
-    per_class: dict[str, dict[AccountState, int]] = {}
-    for (division, state), n in stats.by_division_state.items():
-        per_class.setdefault(division, {})[state] = n
-    classes = tuple(ClassFigures(d, per_class[d]) for d in sorted(per_class, key=_class_key))
-    exports: tuple[AppliedExport, ...] = ()
-    observed = None
-    if school is not None:
-        exports = tuple(uow.exports.effective_after(school.uai, _EPOCH))
-        if at is not None:
-            observed = observed_activity(uow, school.uai, at, dormant_after=dormant_after)
-    persons = load_persons(uow).statistics(uai)
-    return Figures(school, stats, classes, stats.blocked, exports, observed, persons)
-
-
-_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def export_counts(export: AppliedExport) -> dict[str, int]:
-    """The change counts the synchronisation wrote in ``summary`` (JSON), if readable."""
-    try:
-        counts = json.loads(export.summary) if export.summary else {}
-    except ValueError:
-        return {}
-    if not isinstance(counts, dict):
-        return {}
-    return {str(k): v for k, v in counts.items() if isinstance(v, int)}
-
-
-def _class_key(division: str) -> tuple[str, str]:
-    return (division.upper().replace(" ", ""), division)
+__all__ = ["Figures", "export_counts", "gather", "register", "run"]
 
 
 def register(sub: Any) -> None:
