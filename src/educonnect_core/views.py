@@ -4,9 +4,9 @@
   ``educonnect report``, the web dashboard) from the store's statistics and
   counts; nothing loads every account.
 * :func:`person_of` finds the source record behind an account.
-* :func:`readable_profiles` says which accounts a session may read: those it
-  could act on (:func:`~educonnect_core.permissions.authorize` for some action
-  of its role), so reading follows the one set of permission rules.
+* :func:`readable_profiles` says which accounts a session may read, by
+  :func:`~educonnect_core.permissions.authorize_read` (reading one account, and
+  auditing it, is :mod:`educonnect_core.consulting`'s).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .eligibility import Child
 from .errors import NotFound, PermissionDenied
 from .observed_activity import DORMANT_AFTER, ObservedActivity, observed_activity
 from .people import Eleve, Profile, Responsable, School
-from .permissions import authorize, role_rights
+from .permissions import authorize_read
 from .persons import PersonStatistics, load_persons
 from .routes import Route
 from .service import Session
@@ -182,19 +182,16 @@ def person_of(uow: UnitOfWork, account: Account) -> Person | None:
 
 
 def may_read(session: Session, uai: Uai | str, profile: Profile, at: dt.datetime) -> bool:
-    """Whether ``session`` may read the accounts of ``profile`` at school ``uai``:
-    it may do at least one action of its role on them (same school, profile
-    covered, access context, delegation in force). Decided without the account,
-    so that a refusal reads the same whether the account exists or not."""
-    school = as_uai(uai, "uai")
-    _, actions = role_rights(session.actor)
-    for action in sorted(actions, key=lambda a: a.value):
-        try:
-            authorize(session.actor, session.access, action, uai=school, profile=profile, at=at)
-        except PermissionDenied:
-            continue
-        return True
-    return False
+    """Whether ``session`` may read the accounts of ``profile`` at school ``uai``
+    (:func:`~educonnect_core.permissions.authorize_read`: school, profile, access
+    context, delegation in force), decided without any account."""
+    try:
+        authorize_read(
+            session.actor, session.access, uai=as_uai(uai, "uai"), profile=profile, at=at
+        )
+    except PermissionDenied:
+        return False
+    return True
 
 
 def readable_profiles(session: Session, at: dt.datetime) -> frozenset[Profile]:

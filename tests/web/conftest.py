@@ -64,7 +64,7 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
-    store = Plugins.installed().open_store(store_url, read_only=True)
+    store = Plugins.installed().open_store(store_url)
     yield store
     store.close()
 
@@ -87,6 +87,8 @@ def staff(tmp_path_factory: pytest.TempPathFactory) -> Staff:
         ("adj-0002", "adjoint", UAI),
         ("dir-0003", "directeur_ecole", UAI),
         ("ce-0009", "chef_etablissement", OTHER_UAI),
+        ("del-0004", "delegue", UAI),
+        ("del-0005", "delegue", UAI),
     ):
         enrolment = add_staff(
             path, actor_id, role=role, uai=uai, name=f"Personne {actor_id}", password=PASSWORD

@@ -84,7 +84,6 @@ def test_the_proxy_s_bad_headers_sign_nobody_in(make_client: MakeClient) -> None
     client = _proxied(make_client, PROXY)
     for changed in (
         {"X-Educonnect-Role": "identity_provider"},
-        {"X-Educonnect-Role": "delegue"},  # delegations come in a later slice
         {"X-Educonnect-Uai": "not a uai"},
         {"X-Educonnect-Actor": ""},
     ):
@@ -115,3 +114,11 @@ def test_forwarded_addresses_from_an_untrusted_peer_are_ignored(
     proxied = make_client(PROXY, settings=SETTINGS)
     proxied.headers["X-Forwarded-For"] = ON_NETWORK
     assert sign_in(proxied, "ce-0001", PASSWORD, "").status_code == 303
+
+
+def test_a_delegate_from_the_proxy_needs_a_delegation_in_force(make_client: MakeClient) -> None:
+    client = _proxied(make_client, PROXY)
+    headers = {**HEADERS, "X-Educonnect-Actor": "del-9999", "X-Educonnect-Role": "delegue"}
+    page = client.get("/", headers={**headers, "X-Educonnect-Otp": "1"})
+    assert page.status_code == 403
+    assert "pas de délégation DELEG-CE en vigueur" in page.text

@@ -121,8 +121,8 @@ def test_an_id_is_added_once(tmp_path: Path) -> None:
         ("staff = 3", "staff"),
         ('[staff."a"]\nrole = "chef_etablissement"\n', "staff.a"),
         (
-            '[staff."a"]\nrole = "delegue"\nuai = "0990007V"\npassword_hash = "x"\n'
-            'totp_secret = "JBSWY3DPEHPK3PXP"\n',
+            '[staff."a"]\nrole = "identity_provider"\nuai = "0990007V"\npassword_hash = "x"\n'
+            f'totp_secret = "{"JBSWY3DPEHPK3PXP" * 2}"\n',
             "role",
         ),
         (

@@ -21,7 +21,7 @@ from .settings import BadInput
 __all__ = ["DEFAULT_STAFF", "register", "run"]
 
 DEFAULT_STAFF: Final = "educonnect-staff.toml"
-_ROLES: Final = ("adjoint", "chef_etablissement", "directeur_ecole")
+_ROLES: Final = ("adjoint", "chef_etablissement", "delegue", "directeur_ecole")
 
 
 def register(sub: Any) -> None:

@@ -23,21 +23,23 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from educonnect_adapters.system import SystemClock
+from educonnect_adapters.system import SecretsRandom, SystemClock
 from educonnect_core.blockers import CATALOGUE, BlockerCode
+from educonnect_core.consulting import Consultations
+from educonnect_core.delegating import Delegations
 from educonnect_core.eligibility import EvaluationContext, evaluate
-from educonnect_core.errors import InvalidValue, NotFound
+from educonnect_core.errors import NotFound, PermissionDenied
 from educonnect_core.people import Profile
-from educonnect_core.permissions import AccessContext, Actor
+from educonnect_core.permissions import AccessContext, Actor, Role
 from educonnect_core.plugins import Plugins
 from educonnect_core.ports import Clock
 from educonnect_core.routes import Route as ActivationRoute
 from educonnect_core.schedule import RefreshSchedule
-from educonnect_core.service import Session, parse_account_id
+from educonnect_core.service import Session
 from educonnect_core.states import AccountState
 from educonnect_core.storage import AccountQuery, Store
 from educonnect_core.values import Invalid
-from educonnect_core.views import export_counts, gather, may_read, person_of, readable_profiles
+from educonnect_core.views import export_counts, gather, person_of, readable_profiles
 
 from . import catalogue
 from .auth import Authenticator, RequestFacts, SignInLocked, SignInRefused, Verified
@@ -70,7 +72,8 @@ def create_app(
     clock: Clock | None = None,
 ) -> ASGIApp:
     """The web module over ``store`` (a :class:`Store`, left open for its owner, or
-    a URL opened read-only through the storage plugins and closed at shutdown)."""
+    a URL opened through the storage plugins and closed at shutdown: the reads
+    of accounts are audited in it)."""
     module = _Module(store, authenticator, settings, clock or SystemClock())
     static = StaticFiles(packages=[("educonnect_adapters.web", "static")])
     routes = [
@@ -116,7 +119,8 @@ class _SecurityHeaders:
 
 @attrs.frozen
 class _Caller:
-    """One request's facts: language, client, and who is signed in (if anyone)."""
+    """One request's facts: language, client, who is signed in (if anyone) and
+    the session they act in (``None`` for a delegate without a delegation in force)."""
 
     lang: str
     facts: RequestFacts
@@ -124,16 +128,7 @@ class _Caller:
     verified: Verified | None
     cookie: CookieSession | None
     expired: bool
-
-    @property
-    def session(self) -> Session | None:
-        if self.verified is None:
-            return None
-        who = self.verified.identity
-        access = AccessContext(
-            otp=self.verified.otp, administrative_network=self.administrative_network
-        )
-        return Session(Actor(who.actor_id, who.role, who.uai), access)
+    session: Session | None = None
 
 
 class _Module:
@@ -142,13 +137,13 @@ class _Module:
     ) -> None:
         self.owns_store = isinstance(store, str)
         self.store: Store = (
-            Plugins.installed().open_store(store, read_only=True)
-            if isinstance(store, str)
-            else store
+            Plugins.installed().open_store(store) if isinstance(store, str) else store
         )
         self.auth = auth
         self.settings = settings
         self.clock = clock
+        self.consultations = Consultations(self.store, clock)
+        self.delegations = Delegations(self.store, clock, SecretsRandom())
         self.codec = SessionCodec(settings.secret_key)
         self.templates = jinja2.Environment(
             loader=jinja2.PackageLoader("educonnect_adapters.web", "templates"),
@@ -195,7 +190,21 @@ class _Module:
                     cookie, expired = None, True
                 else:
                     verified = cookie.verified
-        return _Caller(lang, facts, network, verified, cookie, expired)
+        session = self.session_of(verified, network) if verified is not None else None
+        return _Caller(lang, facts, network, verified, cookie, expired, session)
+
+    def session_of(self, verified: Verified, administrative_network: bool) -> Session | None:
+        """The core session of a verified identity, from the facts: the OTP checked,
+        the client on the administrative network; a delegate's from the delegation
+        in force the store holds (``None`` without one)."""
+        who = verified.identity
+        access = AccessContext(otp=verified.otp, administrative_network=administrative_network)
+        if who.role is not Role.DELEGATE:
+            return Session(Actor(who.actor_id, who.role, who.uai), access)
+        try:
+            return self.delegations.session_of(who.actor_id, who.uai, access)
+        except PermissionDenied:
+            return None
 
     # -- rendering ---------------------------------------------------------------------
 
@@ -314,6 +323,8 @@ class _Module:
         session = caller.session
         if session is not None:
             return caller, session
+        if caller.verified is not None:  # a delegate whose delegation is not in force
+            return caller, self.error(request, caller, 403, "delegation")
         if not self.auth.has_sign_in_form:
             return caller, self.error(request, caller, 401, "unauthenticated")
         target = _path(request, "signin")
@@ -333,7 +344,7 @@ class _Module:
 
     def signin_form(self, request: Request) -> Response:
         caller = self.caller(request)
-        if caller.session is not None:
+        if caller.verified is not None:
             return RedirectResponse(_path(request, "dashboard"), status_code=303)
         if not self.auth.has_sign_in_form:
             return self.error(request, caller, 401, "unauthenticated")
@@ -522,16 +533,15 @@ class _Module:
         now = self.clock.now()
         account_id = str(request.path_params["account_id"])
         try:
-            profile, uai, _ = parse_account_id(account_id)
-        except InvalidValue:
-            return self.error(request, caller, 404, "not_found")
-        if not may_read(session, uai, profile, now):
+            account = self.consultations.account(session, account_id)  # audited
+        except NotFound:
             # an account of another school, or of a profile out of reach, reads
             # exactly as no account at all
             return self.error(request, caller, 404, "not_found")
+        except PermissionDenied:  # the access context itself: says nothing of the account
+            return self.error(request, caller, 403, "forbidden")
         with self.store.unit_of_work() as uow:
             try:
-                account = uow.accounts.get(account_id)
                 school = uow.people.get_school(account.uai)
             except NotFound:
                 return self.error(request, caller, 404, "not_found")

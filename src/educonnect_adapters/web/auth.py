@@ -35,9 +35,11 @@ __all__ = [
     "Verified",
 ]
 
-#: The roles a person signing in to this slice of the module may hold
-#: (delegates need their DELEG-CE record: a later slice).
-STAFF_ROLES: Final = frozenset({Role.CHEF_ETABLISSEMENT, Role.ADJOINT, Role.DIRECTEUR_ECOLE})
+#: The roles a person signing in to the module may hold (a delegate acts under
+#: the DELEG-CE delegation in force the store holds for them).
+STAFF_ROLES: Final = frozenset(
+    {Role.CHEF_ETABLISSEMENT, Role.ADJOINT, Role.DIRECTEUR_ECOLE, Role.DELEGATE}
+)
 
 
 def _role(value: Role | str) -> Role:

@@ -83,6 +83,12 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
         "Access needs an OTP key authentication or a connection from the school's "
         "administrative network.",
     ),
+    "error.delegation.title": ("Délégation absente", "No delegation"),
+    "error.delegation": (
+        "Vous n'avez pas de délégation DELEG-CE en vigueur dans cet établissement : "
+        "demandez-la au chef d'établissement.",
+        "You hold no DELEG-CE delegation in force at this school: ask the head of school.",
+    ),
     "error.unauthenticated.title": ("Non connecté·e", "Not signed in"),
     "error.csrf.title": ("Requête refusée", "Request refused"),
     "error.csrf": (

@@ -3,7 +3,7 @@
 The staff file (mode 0600: it holds the TOTP secrets) looks like::
 
     [staff."ce-0001"]
-    role = "chef_etablissement"      # adjoint, directeur_ecole
+    role = "chef_etablissement"      # adjoint, directeur_ecole, delegue
     uai = "0990007V"
     name = "Mme Hélène Fictive"
     password_hash = "$argon2id$v=19$m=65536,t=3,p=4$…"
