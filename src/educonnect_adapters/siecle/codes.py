@@ -88,6 +88,9 @@ FINDINGS: Final[dict[str, FindingInfo]] = {
     "NO_RESPONSABLES_FILE": FindingInfo(
         W, "pas de fichier des responsables", "no responsables file"
     ),
+    "NO_LINKS": FindingInfo(
+        W, "responsables sans aucun rattachement", "responsables without any link"
+    ),
 }
 
 

@@ -480,9 +480,11 @@ class SiecleReader:
     def _scan_responsables(self, file: SiecleFile, facts: StreamFacts) -> None:
         persons = self._persons
         spill, links = self._spills["PERSONNE"], self._spills["RESPONSABLE_ELEVE"]
+        read_persons = read_links = 0
         for element in file.records(facts):
             tag = element.tag
             if tag == "PERSONNE":
+                read_persons += 1
                 line = element.sourceline
                 personne_id = record_id(element, "PERSONNE_ID")
                 if not personne_id:
@@ -517,10 +519,22 @@ class SiecleReader:
                 if not (tidy(fields.get("ELEVE_ID")) and tidy(fields.get("PERSONNE_ID"))):
                     self._count_problem(file.name)  # its finding comes with links()
                 links.add((element.sourceline, fields))
+                read_links += 1
             elif tag == "PARAMETRES":
                 self._envelope(file, element)
         if file.envelope is None:
             raise SourceError("PARAMETRES (UAJ, ANNEE_SCOLAIRE) is missing", file=file.name)
+        if read_persons and not read_links:
+            self._findings.append(
+                finding(
+                    "NO_LINKS",
+                    f"{read_persons} PERSONNE but no RESPONSABLE_ELEVE link: nobody can be "
+                    "shown as a legal representative; export the responsables file with its "
+                    "links (ResponsablesAvecAdresses)",
+                    file=file.name,
+                    field="RESPONSABLE_ELEVE",
+                )
+            )
 
     def _scan_structures(self, file: SiecleFile, facts: StreamFacts) -> None:
         known = self._known_divisions
