@@ -290,3 +290,15 @@ def test_cookies_may_go_without_secure_for_local_http_tests(
 def _flip(text: str) -> str:
     """``text`` with its last character changed."""
     return text[:-1] + ("A" if text[-1] != "A" else "B")
+
+
+def test_a_huge_form_is_refused_unread(make_client: MakeClient) -> None:
+    client = make_client()
+    token = csrf_of(client.get("/signin").text)
+    response = client.post(
+        "/signin",
+        data={"csrf": token, "user": "x" * 200_000, "password": "y", "code": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 413
+    assert "educonnect_session=" not in response.headers.get("set-cookie", "")

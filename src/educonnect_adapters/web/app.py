@@ -62,6 +62,8 @@ _SECURITY_HEADERS: Final = (
     (b"cross-origin-opener-policy", b"same-origin"),
 )
 _LANG_COOKIE: Final = "educonnect_lang"
+#: the largest request body read (the forms of this slice are a few hundred bytes)
+_MAX_BODY: Final = 64 * 1024
 
 
 def create_app(
@@ -87,6 +89,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
+        max_body_size=_MAX_BODY,
         lifespan=module.lifespan,
         exception_handlers={HTTPException: module.http_error},
     )

@@ -56,10 +56,26 @@ class Lockout:
                 if beyond > 0:
                     lock = min(policy.first_lock * (2 ** min(beyond - 1, 20)), policy.longest)
                     found.locked_until = at + lock
+            if len(self._failures) > policy.max_keys:
+                self._forget(at)
 
     def succeeded(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
+
+    def _forget(self, at: dt.datetime) -> None:
+        """Memory stays bounded: the stale keys go, then the least recent ones."""
+        policy = self._policy
+        for key in [k for k, f in self._failures.items() if at - f.last > policy.forget_after]:
+            del self._failures[key]
+        excess = len(self._failures) - policy.max_keys
+        if excess > 0:
+            oldest = sorted(self._failures, key=lambda k: self._failures[k].last)[:excess]
+            for key in oldest:
+                del self._failures[key]
+
+    def __len__(self) -> int:
+        return len(self._failures)
 
     def _current(self, key: str, at: dt.datetime) -> _Failures | None:
         found = self._failures.get(key)

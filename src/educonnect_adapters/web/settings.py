@@ -58,6 +58,8 @@ class LockoutPolicy:
     longest: dt.timedelta = dt.timedelta(minutes=30)
     #: failures older than this are forgotten
     forget_after: dt.timedelta = dt.timedelta(hours=24)
+    #: at most this many ids and addresses remembered (the oldest go first)
+    max_keys: int = 100_000
 
 
 @attrs.frozen
