@@ -71,6 +71,9 @@ def test_the_dashboard_in_english(signed_in: SignedIn) -> None:
     assert "<h1>Dashboard</h1>" in page.text
     assert "Activation rate by class" in page.text
     assert "Tableau de bord" not in _main(page.text)
+    # the language switch keeps the page's filters
+    search = client.get("/accounts?division=3A&name=zo")
+    assert 'href="/accounts?division=3A&amp;name=zo&amp;lang=fr"' in search.text  # now in English
     # the choice stays for the next pages
     assert "<h1>Search accounts</h1>" in client.get("/accounts").text
     assert "<h1>Tableau de bord</h1>" in client.get("/?lang=fr").text

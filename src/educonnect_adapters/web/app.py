@@ -263,7 +263,7 @@ class _Module:
             identity=caller.verified.identity if caller.verified else None,
             access_label=_access_label(session.access, lang) if session else "",
             has_sign_in_form=self.auth.has_sign_in_form,
-            current_path=request.url.path,
+            lang_url=_lang_url(request, "en" if lang == "fr" else "fr"),
             **context,
         )
         response = HTMLResponse(body, status_code=status_code)
@@ -621,6 +621,12 @@ def _path(request: Request, name: str, **params: str) -> str:
     root = str(request.scope.get("root_path", "")).rstrip("/")
     path = _PATHS[name].format(**{k: quote(v, safe="") for k, v in params.items()})
     return root + path
+
+
+def _lang_url(request: Request, lang: str) -> str:
+    """This page in the other language (its other query parameters kept)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"
 
 
 def _cookie_path(request: Request) -> str:
