@@ -13,10 +13,8 @@ notification could not be delivered.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from educonnect_adapters.system import SecretsRandom, SystemClock
 from educonnect_core.actions import Action, Outcome
@@ -24,25 +22,19 @@ from educonnect_core.channels import (
     BatchResult,
     Channel,
     Medium,
-    Notification,
-    NotifiedChild,
-    deliver_batch,
 )
-from educonnect_core.credentials import IssuedCredential
-from educonnect_core.errors import ActionRefused, NotFound
-from educonnect_core.people import Profile, StudentStatus
+from educonnect_core.errors import ActionRefused
+from educonnect_core.notifying import deliver_issued
+from educonnect_core.people import Profile
 from educonnect_core.plugins import Plugins
-from educonnect_core.school_profile import SchoolProfile
 from educonnect_core.service import (
     ActionResult,
     AdministrationService,
     BulkResult,
     Selection,
     Session,
-    parse_account_id,
 )
-from educonnect_core.storage import Store, UnitOfWork
-from educonnect_core.values import Uai
+from educonnect_core.storage import Store
 
 from .common import print_json, state_label, tr
 from .settings import (
@@ -248,40 +240,17 @@ def _deliver(
     store: Store,
     results: Sequence[ActionResult],
 ) -> BatchResult | None:
-    """Hand what the service issued to the channel; record the deliveries."""
+    """Hand what the service issued to the channel (the core's delivery use case)."""
     issued = [r.notification for r in results if r.notification is not None]
     if not issued or channel is None:
         return None
-    clock = SystemClock()
-    today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
-    with store.unit_of_work() as uow:
-        profile = settings.school_profile()
-        batch = [_notification(uow, item, today, profile) for item in issued]
-        result = deliver_batch(channel, batch, clock=clock, log=uow.deliveries)
-        uow.commit()
-    return result
-
-
-def _notification(
-    uow: UnitOfWork, issued: IssuedCredential, today: dt.date, profile: SchoolProfile
-) -> Notification:
-    uai = Uai.parse(str(issued.uai))
-    try:
-        school_name = uow.people.get_school(uai).name
-    except NotFound:  # the name is only a nicety on the letter
-        school_name = None
-    children = None
-    if issued.profile is Profile.RESPONSABLE:
-        _, _, personne_id = parse_account_id(issued.account_id)
-        kids = [
-            c.eleve
-            for c in uow.people.children(uai, personne_id)
-            if c.link.legal and c.eleve.status is StudentStatus.CURRENT
-        ]
-        kids.sort(key=lambda e: (e.name.folded(), e.eleve_id))
-        children = [NotifiedChild(e.name, e.division) for e in kids]
-    return Notification.from_issued(
-        issued, on=today, children=children, school_name=school_name, school=profile
+    return deliver_issued(
+        store,
+        channel,
+        issued,
+        clock=SystemClock(),
+        timezone=settings.timezone,
+        school=settings.school_profile(),
     )
 
 
