@@ -122,3 +122,21 @@ def test_a_delegate_from_the_proxy_needs_a_delegation_in_force(make_client: Make
     page = client.get("/", headers={**headers, "X-Educonnect-Otp": "1"})
     assert page.status_code == 403
     assert "pas de délégation DELEG-CE en vigueur" in page.text
+
+
+def test_a_proxy_on_the_network_does_not_lend_it_to_its_requests(
+    make_client: MakeClient,
+) -> None:
+    """The proxy's own address is in the administrative range: a request it sends
+    without X-Forwarded-For is not on the network."""
+    proxy = "10.20.0.1"
+    settings = WebSettings(
+        secret_key=SECRET, administrative_networks=[ADMIN_NETWORK], trusted_proxies=[proxy]
+    )
+    client = make_client(
+        proxy, settings=settings, authenticator=ProxyAuthenticator(settings.trusted_proxies)
+    )
+    headers = {**HEADERS, "X-Educonnect-Otp": "1"}
+    assert "Accès : clé OTP<" in client.get("/", headers=headers).text
+    forwarded = {**headers, "X-Forwarded-For": ON_NETWORK}
+    assert "Accès : clé OTP + réseau administratif<" in client.get("/", headers=forwarded).text

@@ -174,7 +174,11 @@ class _Module:
             request.client.host if request.client else None, forwarded, settings.trusted_proxies
         )
         facts = RequestFacts(peer, client, dict(request.headers))
-        network = in_networks(client, settings.administrative_networks)
+        # a trusted proxy is never itself the client on the network (a request it
+        # sends without X-Forwarded-For, or a chain of proxies only)
+        network = in_networks(client, settings.administrative_networks) and not in_networks(
+            client, settings.trusted_proxies
+        )
         lang = request.query_params.get("lang") or request.cookies.get(_LANG_COOKIE)
         lang = lang if lang in catalogue.LANGS else settings.lang
         verified = self.auth.from_request(facts)
