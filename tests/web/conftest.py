@@ -89,6 +89,7 @@ def staff(tmp_path_factory: pytest.TempPathFactory) -> Staff:
         ("ce-0009", "chef_etablissement", OTHER_UAI),
         ("del-0004", "delegue", UAI),
         ("del-0005", "delegue", UAI),
+        ("ce-0777", "chef_etablissement", "0990009X"),  # a school with no data yet
     ):
         enrolment = add_staff(
             path, actor_id, role=role, uai=uai, name=f"Personne {actor_id}", password=PASSWORD

@@ -12,7 +12,11 @@ from starlette.testclient import TestClient
 
 from cli.school_files import CLAIRE, HUGO, INES, JEAN, LUCAS, PAUL, UAI, ZOE
 from educonnect_adapters.web import StaffAuthenticator, WebSettings, create_app
+from educonnect_core.credentials import ScryptParams
+from educonnect_core.permissions import AccessContext, Actor
+from educonnect_core.service import AdministrationService, Session
 from educonnect_core.storage import Store
+from educonnect_core.testing.fakes import SeededRandom
 from educonnect_core.values import Uai
 from educonnect_core.views import gather
 
@@ -284,3 +288,31 @@ def test_the_module_mounted_in_another_application(
         assert f'href="/educonnect/accounts/{ZOE}"' in page.text
         assert client.get(f"/educonnect/accounts/{ZOE}").status_code == 200
         assert client.get("/educonnect/static/educonnect.css").status_code == 200
+
+
+def test_a_school_with_no_data_yet(signed_in: SignedIn) -> None:
+    client = signed_in("ce-0777")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Aucun export de cet établissement n&#39;a encore été importé." in page.text
+    assert "Aucun compte ne correspond." in client.get("/accounts").text
+
+
+def test_the_account_page_shows_the_provisional_credentials(
+    signed_in: SignedIn, store: Store, clock: FakeClock
+) -> None:
+    lucas = f"E-{OTHER_UAI}-1002"
+    head = Session(Actor.chef_etablissement("ce-0009", OTHER_UAI), AccessContext(otp=True))
+    service = AdministrationService(
+        store, clock, SeededRandom(3), scrypt=ScryptParams(n=2**4, r=1, p=1)
+    )
+    result = service.notify(head, lucas)
+    assert result.notification is not None
+    page = signed_in("ce-0009").get(f"/accounts/{lucas}")
+    html = _main(page.text)
+    assert '<dd class="state">notifié</dd>' in html
+    assert "<dt>Identifiants provisoires</dt><dd>du " in html
+    assert ", valables jusqu&#39;au " in html
+    password = result.notification.password
+    assert password
+    assert password not in page.text  # never shown again

@@ -121,6 +121,10 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "dashboard.exports": ("Exports appliqués", "Applied exports"),
     "dashboard.no_exports": ("Aucune synchronisation encore.", "No synchronisation yet."),
+    "dashboard.no_data": (
+        "Aucun export de cet établissement n'a encore été importé.",
+        "No export of this school has been imported yet.",
+    ),
     "dashboard.exported_at": ("export du", "exported"),
     "dashboard.effective": ("effectif le", "effective"),
     "dashboard.changes": ("changements", "changes"),
@@ -176,9 +180,10 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
     "account.children": ("Enfants", "Children"),
     "account.state": ("État", "State"),
     "account.identifier": ("Identifiant", "Identifier"),
-    "account.credentials": (
-        "Identifiants provisoires du {date}, valables jusqu'au {until}",
-        "Provisional credentials of {date}, valid until {until}",
+    "account.credentials": ("Identifiants provisoires", "Provisional credentials"),
+    "account.credentials_dates": (
+        "du {date}, valables jusqu'au {until}",
+        "of {date}, valid until {until}",
     ),
     "account.activated_by": ("Activé par", "Activated by"),
     "account.activation_email": ("Courriel saisi à l'activation", "Email given at activation"),
