@@ -40,3 +40,19 @@ def test_unknown_role_in_the_file(cli: Run, imported: Path) -> None:
     result = cli("deactivate", "E-0990007V-1001")
     assert result.code == 2
     assert "recteur" in result.err
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('langue = "en"\n', "langue"),
+        ('[actor]\nid = "ce-0001"\nrole = "chef_etablissement"\nuia = "0990007V"\n', "actor.uia"),
+        ("[access]\notp = true\nadmin_network = true\n", "access.admin_network"),
+    ],
+)
+def test_a_misspelt_setting_is_refused(cli: Run, imported: Path, text: str, named: str) -> None:
+    (imported / "educonnect.toml").write_text(text, encoding="utf-8")
+    result = cli("stats")
+    assert result.code == 2
+    assert f"educonnect.toml: {named}" in result.err
+    assert "unknown" in result.err

@@ -174,6 +174,7 @@ def load(args: argparse.Namespace) -> Settings:
     else:
         path = None
     where = str(path) if path else "settings"
+    _known_keys(data, where)
     lang = getattr(args, "lang", None) or _text(data, "lang", where) or "fr"
     if lang not in LANGS:
         raise InvalidValue(f"{where}: lang", lang, f"expected one of {', '.join(LANGS)}")
@@ -193,6 +194,43 @@ def load(args: argparse.Namespace) -> Settings:
         file=data,
         options=vars(args),
     )
+
+
+#: the keys of the settings file and of its tables (``None``: any key, e.g. a
+#: channel's own settings); a misspelt key is refused, never silently ignored
+_KEYS: Final[dict[str, frozenset[str] | None]] = {
+    "store": None,
+    "lang": None,
+    "timezone": None,
+    "actor": frozenset({"id", "role", "uai"}),
+    "access": frozenset({"otp", "administrative_network"}),
+    "school": None,  # checked by Settings.school_profile
+    "channels": None,
+    "delegation": None,  # refused with its own message when someone acts
+}
+
+
+def _known_keys(data: Mapping[str, Any], where: str) -> None:
+    unknown = sorted(set(data) - set(_KEYS))
+    if unknown:
+        raise InvalidValue(
+            f"{where}: {unknown[0]}",
+            unknown[0],
+            f"unknown setting; expected one of {sorted(_KEYS)}",
+        )
+    for table, keys in _KEYS.items():
+        value = data.get(table)
+        if keys is None or value is None:
+            continue
+        if not isinstance(value, Mapping):
+            raise InvalidValue(f"{where}: [{table}]", value, "expected a table")
+        extra = sorted(set(value) - keys)
+        if extra:
+            raise InvalidValue(
+                f"{where}: {table}.{extra[0]}",
+                extra[0],
+                f"unknown key; expected one of {sorted(keys)}",
+            )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
