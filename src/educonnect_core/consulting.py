@@ -73,11 +73,10 @@ def _event(
 ) -> None:
     uai = session.actor.uai
     uow.audit.append(
-        audit.AuditEvent(
+        audit.AuditEvent.by(
+            session.actor,
+            session.access,
             at=now,
-            actor_id=session.actor.actor_id,
-            role=session.actor.role.value,
-            access=session.access.label,
             action=CONSULT,
             outcome=outcome,
             account_id=account_id,

@@ -388,11 +388,10 @@ class SignInRecorder:
             written[account_id] = merged
             directory.observe(merged)
             uow.audit.append(
-                audit.AuditEvent(
+                audit.AuditEvent.by(
+                    self._session.actor,
+                    self._session.access,
                     at=now,
-                    actor_id=self._session.actor.actor_id,
-                    role=self._session.actor.role.value,
-                    access=self._session.access.label,
                     action=Action.RECORD_SIGN_IN.value,
                     outcome=audit.Outcome.ALLOWED,
                     account_id=account_id,

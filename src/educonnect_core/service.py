@@ -760,11 +760,10 @@ class AdministrationService:
         reason: str | None,
     ) -> None:
         uow.audit.append(
-            audit.AuditEvent(
+            audit.AuditEvent.by(
+                session.actor,
+                session.access,
                 at=now,
-                actor_id=session.actor.actor_id,
-                role=session.actor.role.value,
-                access=session.access.label,
                 action=action.value,
                 outcome=outcome,
                 account_id=account_id,
