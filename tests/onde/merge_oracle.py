@@ -12,8 +12,7 @@ from __future__ import annotations
 from educonnect_adapters.onde.eleves import EleveIndex
 from educonnect_adapters.onde.keys import name_key
 from educonnect_adapters.onde.layouts import ResponsablesLayout
-from educonnect_adapters.onde.responsables import Person, Report, ResponsableRows
-from educonnect_core.findings import Severity
+from educonnect_adapters.onde.responsables import Person, Report, ResponsableRows, kept_apart
 
 __all__ = ["PairwiseRows", "shares_evidence"]
 
@@ -41,18 +40,8 @@ class PairwiseRows(ResponsableRows):
         if not matches:
             if same_name and name != ("", ""):
                 first = same_name[0].lines[0]
-                kind = (
-                    ("POSSIBLE_DUPLICATE_RESPONSABLE", Severity.WARNING, "no email nor address")
-                    if not (person.emails or person.addresses)
-                    else ("HOMONYM_RESPONSABLE", Severity.INFO, "another email and address")
-                )
-                self._finding(
-                    kind[0],
-                    kind[1],
-                    f"same name as the responsable of line {first} but {kind[2]} "
-                    "to show it is the same person; kept apart",
-                    person.lines[0],
-                )
+                code, severity, message = kept_apart(bool(person.emails or person.addresses), first)
+                self._finding(code, severity, message, person.lines[0])
             same_name.append(person)
             self.persons.append(person)
             return

@@ -110,8 +110,10 @@ def test_birth_dates_are_checked_with_first_degree_ages(
     ("at", "year"),
     [
         (AT, 2025),
-        ("2026-08-31T21:59+00:00", 2025),  # 23:59 in Paris, still August
-        ("2026-08-31T22:00+00:00", 2026),  # midnight in Paris: 1 September
+        ("2026-06-30T21:59+00:00", 2025),  # 23:59 in Paris, still June
+        ("2026-06-30T22:00+00:00", 2026),  # midnight in Paris: 1 July, the coming year
+        ("2026-08-31T21:59+00:00", 2026),  # an August export is for the rentrée
+        ("2026-09-01T10:00+02:00", 2026),
         ("2027-06-30T10:00+02:00", 2026),
     ],
 )
@@ -134,6 +136,30 @@ def test_text_output_of_an_onde_pair(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "student account" not in out
     assert "accounts: 0 students, 9 responsables" in out
     assert "no linked student" in out  # persons none of whose children was found
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("fr", "export du 12/01/2026 14:00 (source : onde)"), ("en", "exported on 12/01/2026 14:00")],
+)
+def test_text_output_shows_the_export_time_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, expected: str
+) -> None:
+    paths = pair(tmp_path)
+    argv = ["check", "--uai", UAI, "--at", AT, "--lang", lang]
+    given = ["--exported-at", "2026-01-12T14:00+01:00"]
+    assert main([*argv, *given, *map(str, paths)]) == EXIT_OK
+    head = capsys.readouterr().out.splitlines()[0]
+    assert expected in head
+    assert "inconnue" not in head
+    assert "unknown" not in head
+    stamp = dt.datetime(2026, 1, 10, 9, 30, tzinfo=dt.UTC).timestamp()
+    for path in paths:
+        os.utime(path, (stamp, stamp))
+    assert main([*argv, *map(str, paths)]) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert "10/01/2026 10:30" in out[0]  # the files' time, in Paris
+    assert "10/01/2026 10:30" in out[2]  # and where it comes from
 
 
 def test_check_without_uai_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

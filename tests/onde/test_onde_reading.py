@@ -265,6 +265,10 @@ def test_merge_by_email_and_homonyms_with_other_evidence(tmp_path: Path) -> None
     assert len(result.responsables) == 2
     assert codes(result, "RESPONSABLE_MERGED")[0].line == 2
     assert codes(result, "HOMONYM_RESPONSABLE")[0].line == 4
+    assert codes(result, "HOMONYM_RESPONSABLE")[0].message == (
+        "same name as the responsable of line 2, but another email and address: "
+        "taken for another person, kept apart"
+    )
 
 
 def test_more_than_two_responsables_for_a_child_is_reported(tmp_path: Path) -> None:
@@ -355,6 +359,31 @@ def test_two_files_of_one_kind_are_refused(tmp_path: Path) -> None:
     again = write(tmp_path / "again.csv", ELEVES)
     with pytest.raises(SourceError, match="two ONDE Élèves"):
         plugins().open_source([eleves, resps, again], OPTIONS)
+
+
+TEACHERS = "Nom;Prénom;Date de naissance;Fonction;Quotité\r\nROUX;Claire;01/02/1985;Adjoint;100\r\n"
+
+
+@pytest.mark.parametrize("name", ["CSVExtraction-enseignants.csv", "liste.csv"])
+def test_another_csv_beside_an_onde_pair_is_ignored_naming_it(tmp_path: Path, name: str) -> None:
+    teachers = tmp_path / name
+    teachers.write_bytes(TEACHERS.encode("cp1252"))
+    alone = read(pair(tmp_path / "alone"))
+    result = read([teachers, *pair(tmp_path)])
+    ignored = codes(result, "IGNORED_FILE")
+    assert [(f.file, f.severity) for f in ignored] == [(str(teachers), Severity.INFO)]
+    assert "not used" in ignored[0].message
+    assert len(result.eleves) == len(alone.eleves)
+    assert len(result.links) == len(alone.links)
+
+
+def test_a_missing_extraction_names_the_ignored_csv(tmp_path: Path) -> None:
+    teachers = tmp_path / "CSVExtraction-enseignants.csv"
+    teachers.write_bytes(TEACHERS.encode("cp1252"))
+    eleves, _ = pair(tmp_path)
+    with pytest.raises(SourceError, match="Responsables extraction is missing") as info:
+        plugins().open_source([eleves, teachers], OPTIONS)
+    assert str(teachers) in info.value.message
 
 
 def test_a_foreign_file_beside_onde_files_is_refused(tmp_path: Path) -> None:

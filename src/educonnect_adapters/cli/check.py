@@ -1,4 +1,4 @@
-"""``educonnect check FILE... [--json] [--school UAI] [--lang en] [--at ISO]``.
+"""``educonnect check FILE... [--json] [--uai UAI] [--lang en] [--at ISO]``.
 
 Reads an export through whichever source plugin recognizes it, stores
 nothing, and tells the accounts it yields, the activation routes open to each,
@@ -11,8 +11,9 @@ read, whatever their data problems; 2 when a file cannot be read.
 ``import`` and ``sync`` run against an empty school — so the accounts, routes
 and blockers it tells are those ``import`` stores. 1st degree (ONDE): students
 have no account (responsables only), and since ONDE files carry no school year,
-the school year is the one ``--at`` (default: now) falls in, on the Paris
-calendar, a school year starting on 1 September.
+the school year is decided by the day of ``--at`` (default: now), on the Paris
+calendar: from 1 July, the one starting that September (exports made in July
+and August prepare the rentrée); before, the current one.
 """
 
 from __future__ import annotations
@@ -38,7 +39,15 @@ from educonnect_core.plugins import Plugins
 from educonnect_core.ports import ExportReader
 from educonnect_core.values import BirthDate, EmailAddress, Ine, MobilePhone
 
-from .exports import ExportTime, aware, close_reader, export_time, open_export
+from .exports import (
+    PARIS,
+    ExportTime,
+    aware,
+    cli_names,
+    close_reader,
+    export_time,
+    open_export,
+)
 from .terminal import visible
 
 __all__ = ["CheckReport", "build_report", "register", "run", "write_json"]
@@ -58,7 +67,13 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    parser.add_argument("--school", metavar="UAI", help="refuse files of another school")
+    parser.add_argument(
+        "--uai",
+        "--school",
+        dest="uai",
+        metavar="UAI",
+        help="the school: refuse files of another one (required for ONDE, whose files carry none)",
+    )
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language (fr)")
     parser.add_argument(
         "--at",
@@ -78,12 +93,13 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     at: dt.datetime = args.at or SystemClock().now()
-    reader = open_export(Plugins.installed(), args.files, args.school, at)
-    try:
-        when = export_time(reader.school, args.files, args.exported_at)
-        report = build_report(reader, at, when)
-    finally:
-        close_reader(reader)
+    with cli_names():
+        reader = open_export(Plugins.installed(), args.files, args.uai, at)
+        try:
+            when = export_time(reader.school, args.files, args.exported_at)
+            report = build_report(reader, at, when)
+        finally:
+            close_reader(reader)
     if args.json:
         write_json(report, args.lang, sys.stdout)
     else:
@@ -296,8 +312,10 @@ def write_json(report: CheckReport, lang: str, out: TextIO) -> None:
 
 _TEXT: Final = {
     "fr": {
-        "school": "Établissement {uai} — année scolaire {year}-{next} — export du {at} "
+        "school": "Établissement {uai} — année scolaire {year}-{next} — {exported} "
         "(source : {kind})",
+        "exported": "export du {at}",
+        "undated": "export sans date",
         "files": "Fichiers : {files}",
         "export_time": "Heure d'export : ",
         "first_degree": "1er degré : les élèves n'ont pas de compte EduConnect "
@@ -327,7 +345,9 @@ _TEXT: Final = {
         "unknown": "inconnue",
     },
     "en": {
-        "school": "School {uai} — school year {year}-{next} — exported on {at} (source: {kind})",
+        "school": "School {uai} — school year {year}-{next} — {exported} (source: {kind})",
+        "exported": "exported on {at}",
+        "undated": "undated export",
         "files": "Files: {files}",
         "export_time": "Export time: ",
         "first_degree": "1st degree: students have no EduConnect account "
@@ -406,17 +426,27 @@ def _division_key(name: str | None) -> tuple[int, str]:
     return (1, "") if name is None else (0, name.casefold())
 
 
+def _exported(report: CheckReport, lang: str) -> str:
+    """When the export was made: carried by the files, else the time used (its
+    source is told on the next line), else "undated"."""
+    t = _TEXT[lang]
+    if report.school.exported_at is not None:
+        return t["exported"].format(at=f"{report.school.exported_at:%d/%m/%Y %H:%M}")
+    if report.export_time is not None:
+        return t["exported"].format(at=f"{report.export_time.at.astimezone(PARIS):%d/%m/%Y %H:%M}")
+    return t["undated"]
+
+
 def render_text(report: CheckReport, lang: str = "fr") -> str:
     """The human report: accounts grouped by class, then left students, findings, summary."""
     t = _TEXT[lang]
     school = report.school
-    at = f"{school.exported_at:%d/%m/%Y %H:%M}" if school.exported_at else t["unknown"]
     out = [
         t["school"].format(
             uai=school.uai,
             year=school.school_year,
             next=school.school_year + 1,
-            at=at,
+            exported=_exported(report, lang),
             kind=report.kind,
         )
     ]

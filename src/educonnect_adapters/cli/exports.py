@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections import Counter
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from educonnect_core.changeset import Changeset
-from educonnect_core.errors import InvalidValue
+from educonnect_core.errors import InvalidValue, SourceError
 from educonnect_core.findings import Finding
 from educonnect_core.people import Eleve, Link, Profile, Responsable, School
 from educonnect_core.plugins import Plugins
@@ -47,6 +48,8 @@ __all__ = [
     "add_export_options",
     "apply_export",
     "aware",
+    "cli_message",
+    "cli_names",
     "close_reader",
     "export_time",
     "open_export",
@@ -71,6 +74,43 @@ def aware(text: str) -> dt.datetime:
         return bounded("date-time", moment)
     except InvalidValue as exc:
         raise argparse.ArgumentTypeError(f"{exc.reason}, got {text!r}") from None
+
+
+#: Library names that messages of the sources and of the pipeline give, and what a
+#: user of the command line gives instead (the library's callers keep the former).
+CLI_NAMES: Final = (
+    ("ReadOptions(expected_uai=…)", "--uai"),
+    ("ReadOptions.expected_uai", "--uai"),
+    ("ReadOptions.as_of", "--at"),
+    ("ReadOptions.max_bytes", "the size bound of the readers"),
+    ("SyncOptions(exported_at=…)", "--exported-at"),
+    ("SyncOptions.exported_at", "--exported-at"),
+)
+
+
+def cli_message(text: str) -> str:
+    """``text`` with the library's option names replaced by the command line's."""
+    for name, option in CLI_NAMES:
+        text = text.replace(name, option)
+    return text
+
+
+@contextlib.contextmanager
+def cli_names() -> Iterator[None]:
+    """Re-raise a source or value error whose message names a library option,
+    naming the command-line option instead (same type, file and line)."""
+    try:
+        yield
+    except SourceError as exc:
+        message = cli_message(exc.message)
+        if message == exc.message:
+            raise
+        raise SourceError(message, file=exc.file, line=exc.line, element=exc.element) from exc
+    except InvalidValue as exc:
+        field, reason = cli_message(exc.field), cli_message(exc.reason)
+        if (field, reason) == (exc.field, exc.reason):
+            raise
+        raise InvalidValue(field, exc.value, reason, exc.code) from exc
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -167,20 +207,21 @@ def apply_export(args: argparse.Namespace) -> int:
     paths: list[Path] = list(args.files)
     at = now()
     uai = settings.uai.value if settings.uai else None
-    reader = open_export(Plugins.installed(), paths, uai, at)
-    try:
-        when = export_time(reader.school, paths, args.exported_at)
-        options = SyncOptions(
-            schedule=RefreshSchedule(timezone=settings.timezone),
-            force=args.force,
-            dry_run=args.dry_run,
-            exported_at=when.at,
-        )
-        show_progress = not args.no_progress and not settings.json and sys.stderr.isatty()
-        with open_store(settings) as store, Progress(show_progress) as progress:
-            changeset = synchronise(store, Counting(reader, progress), at, options)
-    finally:
-        close_reader(reader)
+    with cli_names():
+        reader = open_export(Plugins.installed(), paths, uai, at)
+        try:
+            when = export_time(reader.school, paths, args.exported_at)
+            options = SyncOptions(
+                schedule=RefreshSchedule(timezone=settings.timezone),
+                force=args.force,
+                dry_run=args.dry_run,
+                exported_at=when.at,
+            )
+            show_progress = not args.no_progress and not settings.json and sys.stderr.isatty()
+            with open_store(settings) as store, Progress(show_progress) as progress:
+                changeset = synchronise(store, Counting(reader, progress), at, options)
+        finally:
+            close_reader(reader)
     if settings.json:
         document = to_jsonable(changeset)
         document["exported_at_source"] = when.source

@@ -34,9 +34,17 @@ SOURCE_KIND: Final = "onde"
 PARIS: Final = ZoneInfo("Europe/Paris")
 
 
+#: From this month on, an extraction is taken for the school year starting that
+#: September: in July and August the directeur prepares the rentrée (admissions,
+#: classes of the coming year), and exports made then are for it.
+COMING_YEAR_FROM: Final = 7
+
+
 def school_year_of(day: dt.date) -> int:
-    """The first year of the school year ``day`` falls in (1 September boundary)."""
-    return day.year if day.month >= 9 else day.year - 1
+    """The first year of the school year an extraction of ``day`` is for: the one
+    starting that September from 1 July (:data:`COMING_YEAR_FROM`), else the
+    current one."""
+    return day.year if day.month >= COMING_YEAR_FROM else day.year - 1
 
 
 def kinds_of(paths: Sequence[Path]) -> dict[Path, Kind | None]:
@@ -90,12 +98,28 @@ class OndeReader:
 
     kind: Final = SOURCE_KIND
 
-    def __init__(self, eleves: _File, responsables: _File, school: School, policy: LegalPolicy):
+    def __init__(
+        self,
+        eleves: _File,
+        responsables: _File,
+        school: School,
+        policy: LegalPolicy,
+        ignored: Sequence[Path] = (),
+    ):
         self._eleves = eleves
         self._responsables = responsables
         self._school = school
         self.policy = policy
-        self._findings: list[Finding] = []
+        self._findings: list[Finding] = [
+            Finding(
+                "IGNORED_FILE",
+                Severity.INFO,
+                "a CSV file that is neither an ONDE Élèves nor Responsables extraction "
+                "(a teachers extraction?): not used",
+                str(path),
+            )
+            for path in ignored
+        ]
         self._eleve_rows: EleveRows | None = None
         self._eleves_done = False
         self._persons: ResponsableRows | None = None
@@ -236,25 +260,31 @@ def open_onde(
 ) -> OndeReader | None:
     """Open ``paths`` as an ONDE pair, ``None`` when no file is an ONDE extraction.
 
-    Raises :class:`SourceError` when some files are ONDE's and the set is not
-    exactly one Élèves and one Responsables extraction, when a file is
-    malformed, and when no UAI is given (ONDE files carry none).
+    Another CSV file among them (a teachers extraction, say) is ignored with an
+    ``IGNORED_FILE`` finding. Raises :class:`SourceError` when some files are
+    ONDE's and the others are not exactly one Élèves and one Responsables
+    extraction (or a file is not CSV at all), when a file is malformed, and when
+    no UAI is given (ONDE files carry none).
     """
     kinds = kinds_of(paths)
     if not any(kinds.values()):
         return None
-    for path, kind in kinds.items():
-        if kind is None:
-            raise SourceError("not an ONDE Élèves or Responsables extraction", file=str(path))
+    ignored: list[Path] = []
     by_kind: dict[Kind, list[Path]] = {Kind.ELEVES: [], Kind.RESPONSABLES: []}
     for path, kind in kinds.items():
-        assert kind is not None
-        by_kind[kind].append(path)
+        if kind is not None:
+            by_kind[kind].append(path)
+        elif sniff_header(path) is not None:  # a CSV, not an extraction this reader uses
+            ignored.append(path)
+        else:
+            raise SourceError("not an ONDE Élèves or Responsables extraction", file=str(path))
     for kind, found in by_kind.items():
         other = by_kind[Kind.RESPONSABLES if kind is Kind.ELEVES else Kind.ELEVES]
         if not found:
+            also = f"; not an ONDE extraction: {', '.join(map(str, ignored))}" if ignored else ""
             raise SourceError(
-                f"the ONDE {kind.value} extraction is missing (give both files of the school)",
+                f"the ONDE {kind.value} extraction is missing (give both files of the school"
+                f"{also})",
                 file=str(other[0]),
             )
         if len(found) > 1:
@@ -264,13 +294,14 @@ def open_onde(
     eleves = _File(by_kind[Kind.ELEVES][0], Kind.ELEVES, options.max_bytes)
     responsables = _File(by_kind[Kind.RESPONSABLES][0], Kind.RESPONSABLES, options.max_bytes)
     school = _school(eleves.path, options)
-    return OndeReader(eleves, responsables, school, policy)
+    return OndeReader(eleves, responsables, school, policy, ignored)
 
 
 def _school(eleves: Path, options: SourceOptions) -> School:
     if not options.expected_uai:
         raise SourceError(
-            "ONDE extractions carry no UAI: give the école's UAI (ReadOptions.expected_uai)",
+            "ONDE extractions carry no UAI: the école's UAI must be given "
+            "(ReadOptions.expected_uai)",
             file=str(eleves),
         )
     uai = Uai.parse(options.expected_uai)

@@ -32,7 +32,26 @@ from .keys import derive_responsable_key, email_key, name_key
 from .layouts import ResponsablesLayout
 from .linking import ChildRef, resolve
 
-__all__ = ["Person", "ResponsableRows"]
+__all__ = ["Person", "ResponsableRows", "kept_apart"]
+
+
+def kept_apart(evidence: bool, first_line: int) -> tuple[str, Severity, str]:
+    """Code, severity and message of a person kept apart from a namesake of
+    ``first_line``: with an email or address of their own (``evidence``), or none."""
+    if evidence:
+        return (
+            "HOMONYM_RESPONSABLE",
+            Severity.INFO,
+            f"same name as the responsable of line {first_line}, but another email and "
+            "address: taken for another person, kept apart",
+        )
+    return (
+        "POSSIBLE_DUPLICATE_RESPONSABLE",
+        Severity.WARNING,
+        f"same name as the responsable of line {first_line}, and no email nor address "
+        "to tell whether it is the same person: kept apart",
+    )
+
 
 Report = Callable[[Finding], None]
 _DIGITS = re.compile(r"\D")
@@ -242,18 +261,8 @@ class ResponsableRows:
         matches = entry.matches(keys)
         if not matches:
             if name != ("", ""):
-                kind = (
-                    ("POSSIBLE_DUPLICATE_RESPONSABLE", Severity.WARNING, "no email nor address")
-                    if not keys
-                    else ("HOMONYM_RESPONSABLE", Severity.INFO, "another email and address")
-                )
-                self._finding(
-                    kind[0],
-                    kind[1],
-                    f"same name as the responsable of line {entry.first_line} but {kind[2]} "
-                    "to show it is the same person; kept apart",
-                    person.lines[0],
-                )
+                code, severity, message = kept_apart(bool(keys), entry.first_line)
+                self._finding(code, severity, message, person.lines[0])
             entry.holders.update(dict.fromkeys(keys, person))
             self.persons.append(person)
             return
