@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import string
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
+from educonnect_adapters.system.files import write_private
 from educonnect_core.channels import Notification, NotificationKind, template_values
 from educonnect_core.school_profile import SchoolProfile
 
 from .settings import PaperSettings
 
-__all__ = ["PRIVATE_MODE", "LetterError", "LetterRenderer", "write_private"]
+__all__ = ["LetterError", "LetterRenderer"]
 
 _FAMILY = "letter"
 _MARGIN = 20.0
@@ -182,34 +181,6 @@ class LetterRenderer:
                 if pdf.page != pages_before:
                     return False
         return True
-
-
-#: Letters hold clear passwords: only their owner may read them, whatever the umask.
-PRIVATE_MODE: Final = 0o600
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` with mode 0600, whole or not at all.
-
-    The bytes go to a hidden temporary file beside ``path``, created 0600 (and
-    set 0600 again before any byte is written, so neither a permissive umask nor
-    a stale temporary file leaves them readable), then renamed over ``path``.
-    A symbolic link in the temporary file's place is refused, not followed.
-    """
-    tmp = path.with_name(f".{path.name}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, PRIVATE_MODE)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), PRIVATE_MODE)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _close_fonts(pdf: FPDF) -> None:
