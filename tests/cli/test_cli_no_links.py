@@ -24,8 +24,14 @@ def test_persons_without_any_link_are_reported(cli: Run, workdir: Path) -> None:
     assert len(found) == 1
     assert found[0]["severity"] == "warning"
     assert "RESPONSABLE_ELEVE" in found[0]["message"]
+    # the renamed elements are not dropped silently: one finding for the kind, counted
+    unknown = [f for f in json.loads(result.out)["findings"] if f["code"] == "UNKNOWN_ELEMENT"]
+    assert [f["field"] for f in unknown] == ["DONNEES/RESPONSABLES/RESP_ELEVE"]
+    links = members[next(iter(members))].count(b"<RESPONSABLE_ELEVE>")
+    assert f"{links} <RESP_ELEVE>" in unknown[0]["message"]
 
 
 def test_a_normal_export_has_no_such_finding(cli: Run, workdir: Path) -> None:
     result = cli("check", "--json", *write_export(workdir / "export"))
-    assert "NO_LINKS" not in {f["code"] for f in json.loads(result.out)["findings"]}
+    found = {f["code"] for f in json.loads(result.out)["findings"]}
+    assert not found & {"NO_LINKS", "UNKNOWN_ELEMENT"}

@@ -394,6 +394,63 @@ def test_june_export_for_next_year_is_noted(write: Writer) -> None:
     assert reader.school.school_year == 2026
 
 
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        ("15/07/2026", "2026"),
+        ("28/08/2026", "2025"),
+        ("03/07/2026", "2025"),
+        ("31/08/2026", "2026"),
+    ],
+)
+def test_summer_exports_may_be_for_either_year(write: Writer, day: str, year: str) -> None:
+    summer = PARAMS.replace("12/01/2026", day)
+    summer = summer.replace("<ANNEE_SCOLAIRE>2025", f"<ANNEE_SCOLAIRE>{year}")
+    reader = read([write("e.xml", eleves_xml(eleve("1"), params=summer))])
+    assert "SCHOOL_YEAR_NOT_CURRENT" not in codes(reader)
+    assert reader.school.school_year == int(year)
+
+
+def test_september_export_of_the_ending_year_is_noted(write: Writer) -> None:
+    september = PARAMS.replace("12/01/2026", "02/09/2026")
+    reader = read([write("e.xml", eleves_xml(eleve("1"), params=september))])
+    assert "SCHOOL_YEAR_NOT_CURRENT" in codes(reader)
+
+
+def unknown(reader: SiecleReader) -> dict[str, str]:
+    return {f.field or "": f.message for f in reader.findings if f.code == "UNKNOWN_ELEMENT"}
+
+
+@pytest.mark.parametrize("students", [3, 2500])  # 2,500 students span many parser chunks
+def test_unknown_elements_are_counted_once_per_kind(write: Writer, students: int) -> None:
+    """Elements the reader does not know, anywhere a kind is checked, whatever the
+    chunk boundaries: one finding per kind with the exact count."""
+    rows = "".join(
+        eleve(str(n)) + ("<NOTE_VIE_SCOLAIRE>x</NOTE_VIE_SCOLAIRE>\n" if n % 7 == 1 else "")
+        for n in range(1, students + 1)
+    )
+    extra = "<EXTRAS>\n" + "<EXTRA><A>1</A></EXTRA>\n" * students + "</EXTRAS>\n"
+    text = eleves_xml(rows).replace("<STRUCTURES>", extra + "<STRUCTURES>")
+    text = text.replace("</DONNEES>", "</DONNEES>\n<SIGNATURE>s</SIGNATURE>")
+    reader = read([write("e.xml", text)])
+    assert sum(1 for _ in reader.eleves()) == students
+    found = unknown(reader)
+    assert set(found) == {"DONNEES/ELEVES/NOTE_VIE_SCOLAIRE", "DONNEES/EXTRAS", "SIGNATURE"}
+    notes = len(range(1, students + 1, 7))
+    assert found["DONNEES/ELEVES/NOTE_VIE_SCOLAIRE"].startswith(f"{notes} <")
+    assert found["DONNEES/EXTRAS"].startswith("1 <EXTRAS>")
+    assert all(f.severity is Severity.INFO for f in reader.findings if f.code == "UNKNOWN_ELEMENT")
+
+
+def test_known_elements_are_not_reported(write: Writer) -> None:
+    rows = eleve("1") + eleve("2")
+    text = eleves_xml(rows).replace(
+        "<STRUCTURES>", "<OPTIONS><OPTION ELEVE_ID='1'/></OPTIONS><BOURSES></BOURSES><STRUCTURES>"
+    )
+    reader = read([write("e.xml", text), write("r.xml", responsables_xml(personne("9"), ""))])
+    assert not unknown(reader)
+
+
 def test_students_file_is_required(write: Writer) -> None:
     with pytest.raises(SourceError, match="students file"):
         read([write("r.xml", responsables_xml("", ""))])

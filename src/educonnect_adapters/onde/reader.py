@@ -13,6 +13,7 @@ from educonnect_core.errors import SourceError
 from educonnect_core.findings import Finding, Severity
 from educonnect_core.people import Degree, Eleve, Link, Responsable, School
 from educonnect_core.ports import SourceOptions
+from educonnect_core.school_year import school_year_of
 from educonnect_core.values import Uai
 
 from .dialect import CsvRows, check_size, detect_encoding, sniff_header
@@ -28,23 +29,10 @@ from .layouts import (
 from .policy import LegalPolicy
 from .responsables import ResponsableRows
 
-__all__ = ["SOURCE_KIND", "OndeReader", "open_onde", "school_year_of"]
+__all__ = ["SOURCE_KIND", "OndeReader", "open_onde"]
 
 SOURCE_KIND: Final = "onde"
 PARIS: Final = ZoneInfo("Europe/Paris")
-
-
-#: From this month on, an extraction is taken for the school year starting that
-#: September: in July and August the directeur prepares the rentrée (admissions,
-#: classes of the coming year), and exports made then are for it.
-COMING_YEAR_FROM: Final = 7
-
-
-def school_year_of(day: dt.date) -> int:
-    """The first year of the school year an extraction of ``day`` is for: the one
-    starting that September from 1 July (:data:`COMING_YEAR_FROM`), else the
-    current one."""
-    return day.year if day.month >= COMING_YEAR_FROM else day.year - 1
 
 
 def kinds_of(paths: Sequence[Path]) -> dict[Path, Kind | None]:

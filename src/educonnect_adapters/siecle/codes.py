@@ -88,6 +88,7 @@ FINDINGS: Final[dict[str, FindingInfo]] = {
     "NO_RESPONSABLES_FILE": FindingInfo(
         W, "pas de fichier des responsables", "no responsables file"
     ),
+    "UNKNOWN_ELEMENT": FindingInfo(N, "élément inconnu (non lu)", "unknown element (not read)"),
     "NO_LINKS": FindingInfo(
         W, "responsables sans aucun rattachement", "responsables without any link"
     ),

@@ -22,6 +22,7 @@ from educonnect_core.errors import SourceError
 from educonnect_core.findings import Finding
 from educonnect_core.people import Eleve, Link, Responsable, School
 from educonnect_core.ports import SourceOptions
+from educonnect_core.school_year import plausible_school_years
 from educonnect_core.values import Uai, clean_text
 
 from .codes import finding
@@ -41,17 +42,36 @@ from .records import (
     tidy,
 )
 from .spill import Spill
-from .xmlstream import EncodingError, StreamFacts, iter_records
+from .xmlstream import EncodingError, Layout, StreamFacts, iter_records
 
 __all__ = ["SOURCE_KIND", "SiecleFile", "SiecleReader"]
 
 SOURCE_KIND: Final = "siecle"
+#: The sections of ``DONNEES`` in each kind of file, section → its records' tag
+#: (the format's; any other element there is reported ``UNKNOWN_ELEMENT``).
+SECTIONS: Final[dict[FileKind, dict[str, str]]] = {
+    FileKind.ELEVES: {
+        "ELEVES": "ELEVE",
+        "STRUCTURES": "STRUCTURES_ELEVE",
+        "OPTIONS": "OPTION",
+        "BOURSES": "BOURSE",
+        "ADRESSES": "ADRESSE",
+    },
+    FileKind.RESPONSABLES: {
+        "PERSONNES": "PERSONNE",
+        "RESPONSABLES": "RESPONSABLE_ELEVE",
+        "ADRESSES": "ADRESSE",
+    },
+    FileKind.STRUCTURES: {"DIVISIONS": "DIVISION", "GROUPES": "GROUPE"},
+    FileKind.NOMENCLATURES: {},
+}
 #: Record-level tags of each kind: asked from the parser so that each is cleared.
-TAGS: Final = {
-    FileKind.ELEVES: ("PARAMETRES", "ELEVE", "STRUCTURES_ELEVE", "OPTION", "BOURSE", "ADRESSE"),
-    FileKind.RESPONSABLES: ("PARAMETRES", "PERSONNE", "RESPONSABLE_ELEVE", "ADRESSE"),
-    FileKind.STRUCTURES: ("PARAMETRES", "DIVISION", "GROUPE"),
-    FileKind.NOMENCLATURES: ("PARAMETRES",),
+TAGS: Final = {kind: ("PARAMETRES", *sections.values()) for kind, sections in SECTIONS.items()}
+#: What is checked for unknown kinds of elements (not in an ignored file).
+LAYOUTS: Final[dict[FileKind, Layout]] = {
+    kind: Layout.of_sections(sections, blocks=("PARAMETRES",))
+    for kind, sections in SECTIONS.items()
+    if kind is not FileKind.NOMENCLATURES
 }
 MAX_LEGAL: Final = 2
 #: Records skipped in one file when it is opened (no id, repeated, links without
@@ -82,6 +102,7 @@ class SiecleFile:
             root=self.prolog.root,
             encoding=self.encoding or self.prolog.encoding,
             facts=facts,
+            layout=LAYOUTS.get(self.kind),
         )
 
 
@@ -264,7 +285,22 @@ class SiecleReader:
         self._report_orphan_structures()
 
     def _scan(self, file: SiecleFile, scan: _Scan) -> None:
-        """Run ``scan`` over ``file``; re-run it once in the real encoding if it lied."""
+        """Run ``scan`` over ``file`` (once more in the real encoding if it lied);
+        report the kinds of elements it did not know."""
+        facts = self._scan_once(file, scan)
+        for path, count in sorted(facts.unread.items()):
+            tag = path.rpartition("/")[2]
+            self._findings.append(
+                finding(
+                    "UNKNOWN_ELEMENT",
+                    f"{count} <{tag}> element(s) at {path} not read: an element this reader "
+                    "does not know (is the file from another version?)",
+                    file=file.name,
+                    field=path,
+                )
+            )
+
+    def _scan_once(self, file: SiecleFile, scan: _Scan) -> StreamFacts:
         facts = StreamFacts()
         try:
             scan(file, facts)
@@ -281,8 +317,9 @@ class SiecleReader:
                     line=exc.line,
                 )
             )
-            scan(file, StreamFacts())
-            return
+            facts = StreamFacts()
+            scan(file, facts)
+            return facts
         if file.prolog.encoding != "utf-8" and facts.non_ascii and facts.utf8_valid:
             file.encoding = "utf-8"
             self._reset(file)
@@ -294,7 +331,9 @@ class SiecleReader:
                     file=file.name,
                 )
             )
-            scan(file, StreamFacts())
+            facts = StreamFacts()
+            scan(file, facts)
+        return facts
 
     def _reset(self, file: SiecleFile) -> None:
         self._findings = [f for f in self._findings if f.file != file.name]
@@ -566,8 +605,7 @@ class SiecleReader:
                 )
             )
             return
-        calendar_year = day.year if day.month >= 9 else day.year - 1
-        if calendar_year != main.envelope.school_year:
+        if main.envelope.school_year not in plausible_school_years(day):
             self._findings.append(
                 finding(
                     "SCHOOL_YEAR_NOT_CURRENT",

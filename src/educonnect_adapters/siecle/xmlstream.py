@@ -13,6 +13,10 @@ the file holds:
 * a record may not grow beyond :data:`RECORD_LIMIT` bytes of input, nor may
   any run of bytes without ``>`` (which the parser would buffer whole).
 
+Given a :class:`Layout`, every element deleted unread is looked at once: one of a
+kind the reader does not know (a section, or a record in a known section) is
+counted in :attr:`StreamFacts.unread`, so that nothing is dropped silently.
+
 A DTD found on the document once its root has started (whatever encoding trick
 hid the ``<!DOCTYPE`` from the prolog check) is refused. Locating the element at
 fault in a malformed file reads the input once more, keeping a bounded window.
@@ -21,7 +25,8 @@ fault in a malformed file reads the input once more, keeping a bounded window.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping
 from typing import Final
 
 import attrs
@@ -36,6 +41,7 @@ __all__ = [
     "FEED",
     "RECORD_LIMIT",
     "EncodingError",
+    "Layout",
     "StreamFacts",
     "fields_of",
     "iter_records",
@@ -58,10 +64,67 @@ class EncodingError(SourceError):
 
 @attrs.define
 class StreamFacts:
-    """What a complete read saw of the bytes (to catch a lying encoding declaration)."""
+    """What a complete read saw: of the bytes (to catch a lying encoding
+    declaration), and the elements of unknown kinds, path → how many."""
 
     utf8_valid: bool = True
     non_ascii: bool = False
+    unread: Counter[str] = attrs.Factory(Counter)
+
+
+@attrs.frozen
+class Layout:
+    """The elements a reader knows below the root, as paths (``DONNEES/ELEVES``).
+
+    ``containers`` hold elements whose kinds are checked (the root is ``""``);
+    ``leaves`` are read whole (records, ``PARAMETRES``) and never looked into.
+    """
+
+    containers: frozenset[str]
+    leaves: frozenset[str]
+
+    @classmethod
+    def of_sections(cls, sections: Mapping[str, str], *, blocks: Collection[str] = ()) -> Layout:
+        """``DONNEES`` holding each section (its name → its records' tag), plus the
+        root's ``blocks`` read whole (``PARAMETRES``)."""
+        containers = {"", "DONNEES", *(f"DONNEES/{name}" for name in sections)}
+        leaves = {*blocks, *(f"DONNEES/{name}/{tag}" for name, tag in sections.items())}
+        return cls(frozenset(containers), frozenset(leaves))
+
+
+class _Census:
+    """Counts the elements of unknown kinds as they are deleted."""
+
+    def __init__(self, layout: Layout, wanted: frozenset[str]) -> None:
+        self._layout = layout
+        self._wanted = wanted
+        self.unread: Counter[str] = Counter()
+
+    def drop(self, element: etree._Element) -> None:
+        """Look at ``element`` before it is deleted (records read are skipped at once)."""
+        tag = element.tag
+        if not isinstance(tag, str) or tag in self._wanted:
+            return
+        parent = element.getparent()
+        within = _path(parent) if parent is not None else None
+        if within is None or within not in self._layout.containers:
+            return
+        path = f"{within}/{tag}" if within else tag
+        if path in self._layout.containers:
+            for child in element:
+                self.drop(child)
+        elif path not in self._layout.leaves:
+            self.unread[path] += 1
+
+
+def _path(element: etree._Element) -> str:
+    """``element``'s tags from below the root (``""`` for the root itself)."""
+    tags: list[str] = []
+    parent = element.getparent()
+    while parent is not None:
+        tags.append(str(element.tag))
+        element, parent = parent, parent.getparent()
+    return "/".join(reversed(tags))
 
 
 def iter_records(
@@ -71,6 +134,7 @@ def iter_records(
     root: str | None = None,
     encoding: str | None = None,
     facts: StreamFacts | None = None,
+    layout: Layout | None = None,
 ) -> Iterator[etree._Element]:
     """Yield each element whose tag is in ``tags``, at its end, then clear it.
 
@@ -92,33 +156,39 @@ def iter_records(
         remove_comments=True,
         remove_pis=True,
     )
+    census = _Census(layout, wanted) if layout is not None else None
     with source.open() as stream:
-        state = _State(source, stream, root)
+        state = _State(source, stream, root, census)
         try:
             while chunk := stream.read(FEED):
                 state.markup(chunk)
                 parser.feed(chunk)
                 for element in state.records(parser.read_events()):
                     yield element
-                    _release(element)
+                    _release(element, census)
                 state.prune(wanted)
             parser.close()
             for element in state.records(parser.read_events()):
                 yield element
-                _release(element)
+                _release(element, census)
         except etree.XMLSyntaxError as exc:
             raise malformed(source, exc, encoding) from None
         state.finish()
         stream.finish()
         if facts is not None:
             facts.utf8_valid, facts.non_ascii = stream.utf8_valid, stream.non_ascii
+            if census is not None:
+                facts.unread = census.unread
 
 
 class _State:
     """The root, once started, and the record being read (where it began)."""
 
-    def __init__(self, source: Input, stream: BoundedReader, root: str | None) -> None:
+    def __init__(
+        self, source: Input, stream: BoundedReader, root: str | None, census: _Census | None
+    ) -> None:
         self._source = source
+        self._census = census
         self._stream = stream
         self._root = root
         self._top: etree._Element | None = None
@@ -175,6 +245,9 @@ class _State:
         node = top
         while (count := len(node)) > 0:
             if count > 1:
+                if self._census is not None:
+                    for child in node[: count - 1]:
+                        self._census.drop(child)
                 del node[: count - 1]
             node = node[0]
             if node.tag in wanted:
@@ -191,6 +264,9 @@ class _State:
     def finish(self) -> None:
         if self._top is not None:
             _refuse_dtd(self._top, self._source)
+            if self._census is not None:
+                for child in self._top:
+                    self._census.drop(child)
 
 
 def _refuse_dtd(top: etree._Element, source: Input) -> None:
@@ -203,16 +279,20 @@ def _refuse_dtd(top: etree._Element, source: Input) -> None:
         )
 
 
-def _release(element: etree._Element) -> None:
+def _release(element: etree._Element, census: _Census | None) -> None:
     element.clear(keep_tail=True)
     parent = element.getparent()
     if parent is None:
         return
     while element.getprevious() is not None:
+        if census is not None:
+            census.drop(parent[0])
         del parent[0]
     grandparent = parent.getparent()
     if grandparent is not None:
         while parent.getprevious() is not None:
+            if census is not None:
+                census.drop(grandparent[0])
             del grandparent[0]
 
 
