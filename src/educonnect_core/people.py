@@ -148,16 +148,18 @@ class Eleve:
         as_of: dt.date | None = None,
         email: str | None = None,
         mobile: str | None = None,
+        family_name: str | None = None,
     ) -> Self:
         """Build from raw strings; bad fields become :class:`Invalid`, never errors.
 
         The student has left when ``left_on`` is on or before ``as_of`` (the
-        export date).
+        export date). ``last_name`` is the name shown (nom d'usage, else nom de
+        famille); ``family_name`` the nom de famille, kept when it differs.
         """
         left = left_on is not None and (as_of is None or left_on <= as_of)
         return cls(
             eleve_id=clean_text(eleve_id),
-            name=PersonName.from_source(last_name, first_name),
+            name=PersonName.from_source(last_name, first_name, family_name),
             birth_date=parse_field(BirthDate.parse, birth_date),
             ine=parse_field(Ine.parse, ine),
             division=clean_text(division) or None,
@@ -193,11 +195,13 @@ class Responsable:
         civilite: str | None = None,
         mobile: str | None = None,
         email: str | None = None,
+        family_name: str | None = None,
     ) -> Self:
-        """Build from raw strings; bad fields become :class:`Invalid`, never errors."""
+        """Build from raw strings; bad fields become :class:`Invalid`, never errors
+        (names as in :meth:`Eleve.from_raw`)."""
         return cls(
             personne_id=clean_text(personne_id),
-            name=PersonName.from_source(last_name, first_name),
+            name=PersonName.from_source(last_name, first_name, family_name),
             civilite=clean_text(civilite) or None,
             mobile=parse_field(MobilePhone.parse, mobile),
             email=parse_field(EmailAddress.parse, email),

@@ -88,6 +88,13 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(_is_value_or_invalid, structure_union)
     conv.register_unstructure_hook_func(_is_value_or_invalid, unstructure_union)
     conv.register_unstructure_hook_factory(_is_set, lambda tp: _unstructure_set(conv, tp))
+    # a nom de famille equal to the name shown is not written (stored texts stay as they were)
+    conv.register_unstructure_hook(
+        PersonName,
+        cattrs.gen.make_dict_unstructure_fn(
+            PersonName, conv, family=cattrs.gen.override(omit_if_default=True)
+        ),
+    )
     return conv
 
 
@@ -174,7 +181,8 @@ _FIELD: Final[dict[type[Any], Callable[[Any], str]]] = {
 def _name(name: PersonName) -> str:
     if type(name) is not PersonName:
         raise _Unusual
-    return f'{{"first":{_quote(name.first)},"last":{_quote(name.last)}}}'
+    family = f'"family":{_quote(name.family)},' if name.family else ""
+    return f'{{{family}"first":{_quote(name.first)},"last":{_quote(name.last)}}}'
 
 
 def _dump_eleve(e: Eleve) -> str:
@@ -226,7 +234,7 @@ _FAST_DUMPS: Final[dict[type[Any], Callable[[Any], str]]] = {
         ),
         (Responsable, _dump_responsable, ("civilite", "email", "mobile", "name", "personne_id")),
     )
-    if _fields_are(cls, *names) and _fields_are(PersonName, "first", "last")
+    if _fields_are(cls, *names) and _fields_are(PersonName, "family", "first", "last")
 }
 
 

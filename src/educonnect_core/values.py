@@ -144,22 +144,32 @@ def _name_part(field: str, raw: str) -> str:
     return text
 
 
+def _family(last: str | None, family: str | None) -> str:
+    """The nom de famille kept beside ``last`` only when it differs (folded)."""
+    text = clean_text(family)
+    return text if text and fold(text) != fold(clean_text(last)) else ""
+
+
 @attrs.frozen
 class PersonName:
-    """A person's name: ``last`` (nom) and ``first`` (prénom), cleaned, non-empty."""
+    """A person's name: ``last`` (the nom shown: nom d'usage when there is one) and
+    ``first`` (prénom), cleaned, non-empty; ``family`` is the nom de famille (birth
+    name) only when it differs from ``last``, else empty."""
 
     last: str
     first: str
+    family: str = ""
 
     @classmethod
-    def parse(cls, last: str, first: str) -> Self:
+    def parse(cls, last: str, first: str, family: str = "") -> Self:
         """Both parts required; raises :class:`InvalidValue` naming the empty one."""
-        return cls(_name_part("last", last), _name_part("first", first))
+        return cls(_name_part("last", last), _name_part("first", first), _family(last, family))
 
     @classmethod
-    def from_source(cls, last: str | None, first: str | None) -> Self:
+    def from_source(cls, last: str | None, first: str | None, family: str | None = None) -> Self:
         """Cleaned parts as a source gives them; an empty part is kept empty."""
-        return cls(clean_text(last), clean_text(first))
+        shown = clean_text(last)
+        return cls(shown, clean_text(first), _family(shown, family))
 
     @property
     def complete(self) -> bool:

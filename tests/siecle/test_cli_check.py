@@ -31,7 +31,7 @@ def export(write: Writer) -> list[Path]:
         personne("10", "MARTIN", "Claire")
         + personne("11", "PETIT", "Jean", mobile="01 45 67 89 12", mel="jean@@example")
         + personne("12", "VOISIN", "Paul", mobile=None, mel=None)
-        + personne("13", "ROUX", "Anne"),
+        + personne("13", "ROUX", "Anne", extra="<NOM_USAGE>BLANC</NOM_USAGE>\n"),
         link("1", "10")
         + link("2", "10")
         + link("3", "11")
@@ -65,6 +65,7 @@ def test_json_document(export: list[Path], capsys: pytest.CaptureFixture[str]) -
         "eleve_id": "1",
         "ine": "000000001AB",
         "last_name": "MARTIN",
+        "family_name": "MARTIN",
         "first_name": "Zoé",
         "birth_date": "2011-03-14",
         "division": "3A",
@@ -206,3 +207,13 @@ def test_console_script(export: list[Path]) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["summary"]["students"] == {"current": 3, "left": 1}
+
+
+def test_json_keeps_the_family_name_beside_the_usage_name(
+    export: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = check_json(export, capsys)
+    names = {p["personne_id"]: (p["last_name"], p["family_name"]) for p in doc["responsables"]}
+    assert names["13"] == ("BLANC", "ROUX")
+    assert names["10"] == ("MARTIN", "MARTIN")
+    assert {e["family_name"] for e in doc["students"]} >= {"MARTIN", "PETIT"}

@@ -143,8 +143,22 @@ def test_names_before_2016_and_usage_name(write: Writer) -> None:
     old = eleve("1").replace("NOM_DE_FAMILLE", "NOM")
     usage = eleve("2", "DUPONT", "Léa", extra="<NOM_USAGE>DURAND</NOM_USAGE>\n")
     reader = read([write("e.xml", eleves_xml(old + usage))])
-    names = {e.eleve_id: e.name.last for e in reader.eleves()}
-    assert names == {"1": "MARTIN", "2": "DURAND"}
+    names = {e.eleve_id: (e.name.last, e.name.family) for e in reader.eleves()}
+    # the nom de famille is kept beside the name shown only when it differs
+    assert names == {"1": ("MARTIN", ""), "2": ("DURAND", "DUPONT")}
+
+
+def test_a_responsable_keeps_the_family_name(write: Writer) -> None:
+    married = personne("9", "DUPONT", extra="<NOM_USAGE>DURAND</NOM_USAGE>\n")
+    same = personne("8", "MARTIN", extra="<NOM_USAGE>Martin</NOM_USAGE>\n")
+    reader = read(
+        [
+            write("e.xml", eleves_xml(eleve("1"))),
+            write("r.xml", responsables_xml(married + same, "")),
+        ]
+    )
+    names = {p.personne_id: (p.name.last, p.name.family) for p in reader.responsables()}
+    assert names == {"9": ("DURAND", "DUPONT"), "8": ("Martin", "")}
 
 
 def test_missing_empty_and_quoted_values(write: Writer) -> None:

@@ -260,6 +260,7 @@ def _students(report: CheckReport) -> Iterator[dict[str, Any]]:
             "eleve_id": e.eleve_id,
             "ine": _value(e.ine),
             "last_name": e.name.last,
+            "family_name": e.name.family or e.name.last,
             "first_name": e.name.first,
             "birth_date": _value(e.birth_date),
             "division": e.division,
@@ -272,6 +273,7 @@ def _responsables(report: CheckReport) -> Iterator[dict[str, Any]]:
         yield {
             "personne_id": p.personne_id,
             "last_name": p.name.last,
+            "family_name": p.name.family or p.name.last,
             "first_name": p.name.first,
             "legal": report.legal(p.personne_id),
             "mobile": _value(p.mobile),

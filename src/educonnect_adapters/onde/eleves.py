@@ -139,6 +139,7 @@ class EleveRows:
             eleve = Eleve.from_raw(
                 eleve_id=key,
                 last_name=usage or nom,
+                family_name=nom,
                 first_name=prenom,
                 birth_date=naissance,
                 ine=ine_raw,

@@ -310,6 +310,7 @@ class ResponsableRows:
         responsable = Responsable.from_raw(
             personne_id=key,
             last_name=person.nom,
+            family_name=values["nom"],
             first_name=values["prenom"],
             civilite=values["civilite"].upper(),
             mobile=values["portable"],

@@ -223,6 +223,7 @@ def eleve_from(
     eleve = Eleve.from_raw(
         eleve_id=eleve_id,
         last_name=display_last_name(fields),
+        family_name=fields.get("NOM_DE_FAMILLE") or fields.get("NOM"),
         first_name=fields.get("PRENOM"),
         birth_date=birth,
         ine=fields.get("ID_NATIONAL"),
@@ -258,6 +259,7 @@ def responsable_from(
     person = Responsable.from_raw(
         personne_id=personne_id,
         last_name=display_last_name(fields),
+        family_name=fields.get("NOM_DE_FAMILLE") or fields.get("NOM"),
         first_name=fields.get("PRENOM"),
         civilite=fields.get("LC_CIVILITE"),
         mobile=fields.get("TEL_PORTABLE"),

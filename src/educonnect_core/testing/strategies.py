@@ -940,7 +940,7 @@ def _maybe(
     return st.none() | valid | _invalid(code)
 
 
-_NAMES: Final = st.builds(PersonName, last=_TEXT, first=_TEXT)
+_NAMES: Final = st.builds(PersonName, last=_TEXT, first=_TEXT, family=st.just("") | _TEXT)
 
 
 def stored_eleves(ids: st.SearchStrategy[str] = _IDS) -> st.SearchStrategy[Eleve]:
