@@ -226,7 +226,7 @@ def read_like_the_cli(paths: Sequence[Path]) -> str:
 
     The same as ``tests/siecle/test_fuzz.py``: what ``educonnect check`` runs.
     """
-    from educonnect_adapters.cli.exports import close_reader, open_export
+    from educonnect_adapters.cli.exports import open_export
     from educonnect_adapters.siecle import plugin
     from educonnect_core.errors import PluginError, SourceError
     from educonnect_core.plugins import Plugins
@@ -242,7 +242,7 @@ def read_like_the_cli(paths: Sequence[Path]) -> str:
             for _ in stream():
                 pass
     finally:
-        close_reader(reader)
+        reader.close()
     return "read"
 
 

@@ -15,7 +15,7 @@ from .eligibility import birth_date_notice
 from .findings import Finding, Severity
 from .garbled import garbled
 from .people import Degree, Eleve, Link, Profile, Responsable, School
-from .ports import ExportReader
+from .ports import ClosedOnExit, ExportReader
 from .values import Ine, PersonName
 
 __all__ = ["Export", "LinkKey", "account_holders"]
@@ -124,7 +124,7 @@ class Export:
 
 
 @attrs.frozen
-class _Replay:
+class _Replay(ClosedOnExit):
     export: Export
 
     @property
@@ -147,6 +147,13 @@ class _Replay:
     @property
     def findings(self) -> Sequence[Finding]:
         return self.export.findings
+
+    @property
+    def files(self) -> Sequence[str]:
+        return ()
+
+    def close(self) -> None:
+        """Nothing to release: the records are in memory."""
 
 
 def _duplicate(what: str, siecle_id: str) -> Finding:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from pathlib import PurePath
+from types import TracebackType
+from typing import Protocol, Self, runtime_checkable
 
 from .channels import Channel
 from .findings import Finding
@@ -21,6 +23,7 @@ from .storage import Store  # the full storage contract: educonnect_core.storage
 __all__ = [
     "Channel",
     "Clock",
+    "ClosedOnExit",
     "ExportReader",
     "RandomSource",
     "SignInFeed",
@@ -47,6 +50,27 @@ class RandomSource(Protocol):
         ...
 
 
+class ClosedOnExit:
+    """Mixin of a port holding resources: ``with x:`` gives ``x`` and calls
+    ``x.close()`` on the way out (the class defines ``close``)."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 @runtime_checkable
 class ExportReader(Protocol):
     """One school's export, opened by a source adapter, read as streams.
@@ -57,7 +81,10 @@ class ExportReader(Protocol):
     raises :class:`~educonnect_core.errors.SourceError` (file, line, element)
     when opened or while iterated; field-level problems are findings.
     ``kind`` names the source kind (``"siecle"``, ``"onde"``: one of the
-    plugin's ``educonnect_source_kinds``).
+    plugin's ``educonnect_source_kinds``). ``files`` are the files read (for
+    messages). A reader may hold temporary files: ``close()`` releases them
+    (idempotent), and a reader is a context manager that closes it on exit
+    (subclass :class:`ClosedOnExit` for both ``__enter__`` and ``__exit__``).
     """
 
     @property
@@ -75,6 +102,20 @@ class ExportReader(Protocol):
     @property
     def findings(self) -> Sequence[Finding]: ...
 
+    @property
+    def files(self) -> Sequence[str | PurePath]: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
 
 class SourceOptions(Protocol):
     """Options handed to source adapters (see :class:`educonnect_core.sources.ReadOptions`)."""
@@ -84,6 +125,12 @@ class SourceOptions(Protocol):
 
     @property
     def max_bytes(self) -> int: ...
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The day that decides who has left and, for files that carry no school
+        year, which year it is; ``None``: the export's own date."""
+        ...
 
 
 @runtime_checkable

@@ -656,7 +656,11 @@ class UnitOfWork(Protocol):
 
 @runtime_checkable
 class Store(Protocol):
-    """A storage backend opened from a URL (see ``docs/storage.md``)."""
+    """A storage backend opened from a URL (see ``docs/storage.md``).
+
+    ``close()`` releases its connections (idempotent; no unit of work opens
+    afterwards); a store is a context manager that closes it on exit
+    (:class:`educonnect_core.ports.ClosedOnExit` gives both methods)."""
 
     @property
     def url(self) -> str: ...
@@ -666,3 +670,12 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...

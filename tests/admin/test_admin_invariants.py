@@ -17,6 +17,7 @@ from educonnect_core.actions import Action, Outcome
 from educonnect_core.audit import Outcome as AuditOutcome
 from educonnect_core.errors import EduconnectError
 from educonnect_core.permissions import Actor
+from educonnect_core.ports import ClosedOnExit
 from educonnect_core.routes import Route
 from educonnect_core.service import (
     CONCURRENT,
@@ -186,7 +187,7 @@ class _RacingUnitOfWork:
 
 
 @attrs.define
-class _RacingStore:
+class _RacingStore(ClosedOnExit):
     race: _Race
 
     @property

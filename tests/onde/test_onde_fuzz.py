@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from educonnect_adapters.cli.check import build_report
-from educonnect_adapters.cli.exports import close_reader, open_export
+from educonnect_adapters.cli.exports import open_export
 from educonnect_adapters.onde.reader import kinds_of
 from educonnect_core.errors import PluginError, SourceError
 from educonnect_core.plugins import Plugins
@@ -134,4 +134,4 @@ def test_a_mutated_pair_is_read_or_refused_with_a_source_error(
     except SourceError:
         event("refused while read")
     finally:
-        close_reader(reader)
+        reader.close()

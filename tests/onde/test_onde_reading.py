@@ -16,7 +16,8 @@ from educonnect_core.errors import SourceError
 from educonnect_core.findings import Finding, Severity
 from educonnect_core.people import Degree, ResponsibilityLevel
 from educonnect_core.plugins import Plugins
-from educonnect_core.sources import ReadOptions
+from educonnect_core.ports import SourceOptions
+from educonnect_core.sources import DEFAULT_MAX_BYTES, ReadOptions
 from educonnect_core.testing.source_contract import ReadResult, read_all
 from educonnect_core.values import Invalid
 
@@ -335,6 +336,22 @@ def test_school_year_from_the_file_date_without_as_of(tmp_path: Path) -> None:
     june = attrs.evolve(OPTIONS, as_of=dt.date(2026, 6, 30))
     assert plugins().open_source(paths, june).school.school_year == 2025
     assert AS_OF.year == 2026
+
+
+@attrs.frozen
+class OwnOptions:
+    """Another application's options: only what the protocol says, no ReadOptions."""
+
+    expected_uai: str | None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    as_of: dt.date | None = None
+
+
+def test_as_of_is_part_of_the_source_options_protocol(tmp_path: Path) -> None:
+    options: SourceOptions = OwnOptions(UAI, as_of=dt.date(2026, 9, 1))
+    with plugins().open_source(pair(tmp_path), options) as reader:
+        assert reader.school.school_year == 2026  # decided by as_of, not the file's date
+    assert ReadOptions().as_of is None
 
 
 # -- refusals -----------------------------------------------------------------------

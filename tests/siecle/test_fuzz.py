@@ -19,7 +19,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from educonnect_adapters.cli.exports import close_reader, open_export
+from educonnect_adapters.cli.exports import open_export
 from educonnect_adapters.siecle import plugin as siecle_plugin
 from educonnect_adapters.siecle.mutants import mutate, zipped
 from educonnect_core.errors import PluginError, SourceError
@@ -61,7 +61,7 @@ def read_like_the_cli(paths: Sequence[Path]) -> str:
                 pass
         assert all(f.file for f in reader.findings)
     finally:
-        close_reader(reader)
+        reader.close()
     return "read"
 
 

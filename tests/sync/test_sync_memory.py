@@ -13,6 +13,7 @@ from educonnect_core.accounts import ProvisionalCredential
 from educonnect_core.changeset import AccountChangeKind, FieldChange, when_fr
 from educonnect_core.errors import InvalidValue, NotFound
 from educonnect_core.people import Profile
+from educonnect_core.ports import ClosedOnExit
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState, Event
 from educonnect_core.storage import AppliedExport, Store, UnitOfWork
@@ -326,7 +327,7 @@ def test_export_findings_for_duplicates_and_unknown_people() -> None:
     assert again == exp.__class__(exp.school, exp.eleves, exp.responsables, exp.links, exp.findings)
 
 
-class _FailingStore:
+class _FailingStore(ClosedOnExit):
     """Delegates to a store; its units of work fail when recording the export."""
 
     def __init__(self, inner: Store) -> None:

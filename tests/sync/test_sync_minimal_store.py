@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from educonnect_core.plugins import Plugins
+from educonnect_core.ports import ClosedOnExit
 from educonnect_core.storage import HasStatuses, HasStoredForms, Store, UnitOfWork
 from educonnect_core.sync import Export, synchronise
 
@@ -47,7 +48,7 @@ class _MinimalUnitOfWork:
         self._inner.__exit__(*exc)  # type: ignore[arg-type]
 
 
-class MinimalStore:
+class MinimalStore(ClosedOnExit):
     def __init__(self, inner: Store) -> None:
         self._inner = inner
         self.url = inner.url

@@ -44,7 +44,6 @@ from .exports import (
     ExportTime,
     aware,
     cli_names,
-    close_reader,
     export_time,
     open_export,
 )
@@ -93,13 +92,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     at: dt.datetime = args.at or SystemClock().now()
-    with cli_names():
-        reader = open_export(Plugins.installed(), args.files, args.uai, at)
-        try:
-            when = export_time(reader.school, args.files, args.exported_at)
-            report = build_report(reader, at, when)
-        finally:
-            close_reader(reader)
+    with cli_names(), open_export(Plugins.installed(), args.files, args.uai, at) as reader:
+        when = export_time(reader.school, args.files, args.exported_at)
+        report = build_report(reader, at, when)
     if args.json:
         write_json(report, args.lang, sys.stdout)
     else:
@@ -144,11 +139,10 @@ def build_report(
     children: dict[str, list[Child]] = defaultdict(list)
     for (eleve_id, personne_id), link in export.links.items():
         children[personne_id].append(Child(export.eleves[eleve_id], link))
-    files = getattr(reader, "files", ())
     return CheckReport(
         school=export.school,
         kind=export.kind,
-        files=tuple(str(f) for f in files),
+        files=tuple(str(f) for f in reader.files),
         at=at,
         eleves=tuple(export.eleves.values()),
         responsables=tuple(export.responsables.values()),

@@ -20,7 +20,7 @@ import datetime as dt
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import TracebackType
 from typing import Any, Final, Self
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from educonnect_core.errors import InvalidValue, SourceError
 from educonnect_core.findings import Finding
 from educonnect_core.people import Eleve, Link, Profile, Responsable, School
 from educonnect_core.plugins import Plugins
-from educonnect_core.ports import ExportReader
+from educonnect_core.ports import ClosedOnExit, ExportReader
 from educonnect_core.schedule import RefreshSchedule
 from educonnect_core.sources import ReadOptions
 from educonnect_core.sync import SyncOptions, synchronise
@@ -50,7 +50,6 @@ __all__ = [
     "aware",
     "cli_message",
     "cli_names",
-    "close_reader",
     "export_time",
     "open_export",
     "print_findings",
@@ -133,15 +132,9 @@ def open_export(
     reader = plugins.open_source(files, ReadOptions(expected_uai=school))
     if reader.kind not in YEARLESS_KINDS:
         return reader
-    close_reader(reader)
+    reader.close()
     as_of = at.astimezone(PARIS).date()
     return plugins.open_source(files, ReadOptions(expected_uai=school, as_of=as_of))
-
-
-def close_reader(reader: ExportReader) -> None:
-    close = getattr(reader, "close", None)  # readers may hold temporary files
-    if callable(close):
-        close()
 
 
 @attrs.frozen
@@ -207,21 +200,17 @@ def apply_export(args: argparse.Namespace) -> int:
     paths: list[Path] = list(args.files)
     at = now()
     uai = settings.uai.value if settings.uai else None
-    with cli_names():
-        reader = open_export(Plugins.installed(), paths, uai, at)
-        try:
-            when = export_time(reader.school, paths, args.exported_at)
-            options = SyncOptions(
-                schedule=RefreshSchedule(timezone=settings.timezone),
-                force=args.force,
-                dry_run=args.dry_run,
-                exported_at=when.at,
-            )
-            show_progress = not args.no_progress and not settings.json and sys.stderr.isatty()
-            with open_store(settings) as store, Progress(show_progress) as progress:
-                changeset = synchronise(store, Counting(reader, progress), at, options)
-        finally:
-            close_reader(reader)
+    with cli_names(), open_export(Plugins.installed(), paths, uai, at) as reader:
+        when = export_time(reader.school, paths, args.exported_at)
+        options = SyncOptions(
+            schedule=RefreshSchedule(timezone=settings.timezone),
+            force=args.force,
+            dry_run=args.dry_run,
+            exported_at=when.at,
+        )
+        show_progress = not args.no_progress and not settings.json and sys.stderr.isatty()
+        with open_store(settings) as store, Progress(show_progress) as progress:
+            changeset = synchronise(store, Counting(reader, progress), at, options)
     if settings.json:
         document = to_jsonable(changeset)
         document["exported_at_source"] = when.source
@@ -319,7 +308,7 @@ def print_findings(settings: Settings, findings: Sequence[Finding]) -> None:
     )
 
 
-class Counting:
+class Counting(ClosedOnExit):
     """An :class:`ExportReader` that reports each record read to the progress bar."""
 
     def __init__(self, reader: ExportReader, progress: Progress) -> None:
@@ -346,6 +335,13 @@ class Counting:
     @property
     def findings(self) -> Sequence[Finding]:
         return self._reader.findings
+
+    @property
+    def files(self) -> Sequence[str | PurePath]:
+        return self._reader.files
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 class Progress:

@@ -29,6 +29,7 @@ from educonnect_core.errors import ConcurrentModification, NotFound, StorageErro
 from educonnect_core.observations import Observation
 from educonnect_core.people import Eleve, Link, Profile, Responsable, School
 from educonnect_core.permissions import Delegation
+from educonnect_core.ports import ClosedOnExit
 from educonnect_core.routes import Route
 from educonnect_core.serialization import dumps
 from educonnect_core.states import AccountState
@@ -89,7 +90,7 @@ class _Tables:
         return other
 
 
-class MemoryStore:
+class MemoryStore(ClosedOnExit):
     """A store in this process's memory; every ``memory://`` URL opens a new one."""
 
     def __init__(self, url: str = "memory://") -> None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from educonnect_core.errors import SourceError
 from educonnect_core.findings import Finding, Severity
 from educonnect_core.people import Degree, Eleve, Link, Responsable, School
-from educonnect_core.ports import SourceOptions
+from educonnect_core.ports import ClosedOnExit, SourceOptions
 from educonnect_core.school_year import school_year_of
 from educonnect_core.values import Uai
 
@@ -73,7 +73,7 @@ class _File:
         return rows, iterator
 
 
-class OndeReader:
+class OndeReader(ClosedOnExit):
     """Reads an Élèves and a Responsables extraction of one école.
 
     Both files are scanned when the reader is opened (encoding, CSV structure,
@@ -126,6 +126,9 @@ class OndeReader:
     def files(self) -> tuple[Path, Path]:
         """The Élèves and the Responsables extraction, in that order."""
         return self._eleves.path, self._responsables.path
+
+    def close(self) -> None:
+        """Nothing to release: files are opened only while a stream is read."""
 
     @property
     def layouts(self) -> dict[str, str]:
@@ -293,7 +296,7 @@ def _school(eleves: Path, options: SourceOptions) -> School:
             file=str(eleves),
         )
     uai = Uai.parse(options.expected_uai)
-    as_of: dt.date | None = getattr(options, "as_of", None)
+    as_of = options.as_of
     if as_of is None:
         as_of = dt.datetime.fromtimestamp(eleves.stat().st_mtime, PARIS).date()
     return School(uai=uai, school_year=school_year_of(as_of), degree=Degree.FIRST)

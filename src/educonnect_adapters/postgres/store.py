@@ -28,6 +28,7 @@ from educonnect_adapters.sql.rows import (
 from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
 from educonnect_core.errors import StorageError, StoreUnavailable
 from educonnect_core.people import ResponsibilityLevel
+from educonnect_core.ports import ClosedOnExit
 from educonnect_core.values import Uai
 
 from .dialect import POSTGRES
@@ -80,7 +81,7 @@ def _reusable(conn: Conn) -> bool:
     return not conn.closed
 
 
-class PostgresStore:
+class PostgresStore(ClosedOnExit):
     """A PostgreSQL schema; opening it creates or migrates the schema.
 
     ``read_only``: the schema must already hold a store (it is never created) and
@@ -129,15 +130,19 @@ class PostgresStore:
         return self._url
 
     def _connect(self, *, writable: bool = False) -> Conn:
+        what = f"{_redacted(self._url)}: cannot connect"
         try:
             conn = psycopg.connect(self.conninfo)
+        except psycopg.Error as exc:
+            raise StorageError(f"{what}: {exc}") from exc
+
+        def set_up(conn: Conn) -> None:
             conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
             if self.read_only and not writable:
                 conn.execute("SET default_transaction_read_only = on")
             conn.commit()
-        except psycopg.Error as exc:
-            raise StorageError(f"{_redacted(self._url)}: cannot connect: {exc}") from exc
-        return conn
+
+        return prepared(conn, set_up, psycopg.Error, what)  # closed if it fails
 
     def _acquire(self) -> Conn:
         return self._pool.acquire()

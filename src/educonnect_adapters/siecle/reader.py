@@ -21,7 +21,7 @@ from lxml import etree
 from educonnect_core.errors import SourceError
 from educonnect_core.findings import Finding
 from educonnect_core.people import Eleve, Link, Responsable, School
-from educonnect_core.ports import SourceOptions
+from educonnect_core.ports import ClosedOnExit, SourceOptions
 from educonnect_core.school_year import plausible_school_years
 from educonnect_core.values import Uai, clean_text
 
@@ -106,7 +106,7 @@ class SiecleFile:
         )
 
 
-class SiecleReader:
+class SiecleReader(ClosedOnExit):
     """One school's SIECLE export (students file, responsables file, Structures).
 
     Streams may be iterated in any order, each as often as wanted; their
@@ -149,8 +149,7 @@ class SiecleReader:
         self._first_pass()
         envelope = self._eleves_file.envelope
         assert envelope is not None
-        as_of = getattr(options, "as_of", None)
-        self._as_of: dt.date | None = as_of or envelope.export_date
+        self._as_of: dt.date | None = options.as_of or envelope.export_date
         self._school = School(
             uai=envelope.uai, school_year=envelope.school_year, exported_at=envelope.exported_at
         )
@@ -464,7 +463,7 @@ class SiecleReader:
                 )
             )
             left_on = None
-        as_of = getattr(self._options, "as_of", None)
+        as_of = self._options.as_of
         if as_of is None and file.envelope is not None:
             as_of = file.envelope.export_date
         self._students.add_eleve(

@@ -23,6 +23,7 @@ from educonnect_adapters.sql.rows import (
 from educonnect_adapters.sql.unit_of_work import SqlUnitOfWork
 from educonnect_core.errors import StorageError, StoreUnavailable
 from educonnect_core.people import ResponsibilityLevel
+from educonnect_core.ports import ClosedOnExit
 from educonnect_core.values import Uai
 
 from .dialect import SQLITE
@@ -66,7 +67,7 @@ def path_of(url: str) -> Path:
     return Path(raw)
 
 
-class SqliteStore:
+class SqliteStore(ClosedOnExit):
     """A SQLite database file; opening it creates or migrates the schema.
 
     ``read_only``: the file must exist (it is never created), connections are
@@ -112,16 +113,19 @@ class SqliteStore:
         return self._configure(lambda: sqlite3.connect(self.path, **_CONNECT))
 
     def _configure(self, connect: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+        what = f"{self.path}: cannot open SQLite database"
         try:
             conn = connect()
-            if not self.read_only:
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(f"PRAGMA cache_size = {_CACHE_KIB}")
         except sqlite3.Error as exc:
-            raise StorageError(f"{self.path}: cannot open SQLite database: {exc}") from exc
-        return conn
+            raise StorageError(f"{what}: {exc}") from exc
+        return prepared(conn, self._set_up, sqlite3.Error, what)  # closed if it fails
+
+    def _set_up(self, conn: sqlite3.Connection) -> None:
+        if not self.read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA cache_size = {_CACHE_KIB}")
 
     def _acquire(self) -> sqlite3.Connection:
         return self._pool.acquire()

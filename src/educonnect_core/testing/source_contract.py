@@ -78,8 +78,9 @@ def read_all(reader: ExportReader) -> ReadResult:
 
 
 def _open_and_read(plugins: Plugins, paths: Sequence[Path], options: ReadOptions) -> ReadResult:
-    """Open and exhaust: a malformed file may fail at either moment."""
-    return read_all(plugins.open_source(paths, options))
+    """Open, exhaust and close: a malformed file may fail at either moment."""
+    with plugins.open_source(paths, options) as reader:
+        return read_all(reader)
 
 
 def foreign_files(folder: Path) -> list[Path]:
@@ -136,7 +137,7 @@ class SourceContract:
     def valid_result(
         self, source_plugins: Plugins, valid_paths: Sequence[Path], source_options: ReadOptions
     ) -> ReadResult:
-        return read_all(source_plugins.open_source(valid_paths, source_options))
+        return _open_and_read(source_plugins, valid_paths, source_options)
 
     @staticmethod
     def _answer(plugins: Plugins, paths: Sequence[Path], options: ReadOptions) -> object:
@@ -165,17 +166,30 @@ class SourceContract:
         self, source_plugins: Plugins, valid_paths: Sequence[Path], source_options: ReadOptions
     ) -> None:
         reader = self._answer(source_plugins, valid_paths, source_options)
-        assert isinstance(reader, ExportReader)
-        assert isinstance(reader.school, School)
-        assert isinstance(reader.school.uai, Uai)
-        assert isinstance(reader.school.school_year, int)
+        assert isinstance(reader, ExportReader), "kind, school, streams, findings, files, close"
+        with reader:
+            assert isinstance(reader.school, School)
+            assert isinstance(reader.school.uai, Uai)
+            assert isinstance(reader.school.school_year, int)
 
     def test_reader_kind_is_one_of_the_declared_kinds(
         self, source_plugins: Plugins, valid_paths: Sequence[Path], source_options: ReadOptions
     ) -> None:
+        with source_plugins.open_source(valid_paths, source_options) as reader:
+            assert isinstance(reader.kind, str)
+            assert reader.kind in source_plugins.source_kinds(), f"undeclared kind {reader.kind!r}"
+
+    def test_reader_names_its_files_and_closes_as_a_context_manager(
+        self, source_plugins: Plugins, valid_paths: Sequence[Path], source_options: ReadOptions
+    ) -> None:
         reader = source_plugins.open_source(valid_paths, source_options)
-        assert isinstance(reader.kind, str)
-        assert reader.kind in source_plugins.source_kinds(), f"undeclared kind {reader.kind!r}"
+        with reader as entered:
+            assert entered is reader, "__enter__ returns the reader"
+            files = [str(f) for f in reader.files]
+        assert files, "files: the files read"
+        for file in files:
+            assert any(p.name in file for p in valid_paths), f"{file} is not one of the inputs"
+        reader.close()  # closing twice does nothing
 
     def test_yields_records_of_the_right_types(self, valid_result: ReadResult) -> None:
         assert valid_result.eleves, "a valid export should give students"
@@ -235,7 +249,7 @@ class SourceContract:
         source_options: ReadOptions,
         valid_result: ReadResult,
     ) -> None:
-        again = read_all(source_plugins.open_source(valid_paths, source_options))
+        again = _open_and_read(source_plugins, valid_paths, source_options)
         assert again.eleves == valid_result.eleves
         assert again.responsables == valid_result.responsables
         assert again.links == valid_result.links
@@ -247,7 +261,7 @@ class SourceContract:
         source_options: ReadOptions,
         valid_result: ReadResult,
     ) -> None:
-        reverse = read_all(source_plugins.open_source(list(reversed(valid_paths)), source_options))
+        reverse = _open_and_read(source_plugins, list(reversed(valid_paths)), source_options)
         assert {e.eleve_id for e in reverse.eleves} == {e.eleve_id for e in valid_result.eleves}
         assert set(reverse.links) == set(valid_result.links)
 

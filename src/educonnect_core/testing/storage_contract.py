@@ -40,7 +40,7 @@ from educonnect_core.audit import AuditEvent, Outcome
 from educonnect_core.blockers import BlockerCode
 from educonnect_core.capabilities import statuses_of, stored_forms_of, update_all
 from educonnect_core.deliveries import DeliveryRecord
-from educonnect_core.errors import ConcurrentModification, NotFound
+from educonnect_core.errors import ConcurrentModification, NotFound, StorageError
 from educonnect_core.findings import Finding
 from educonnect_core.observations import Observation
 from educonnect_core.people import (
@@ -53,6 +53,7 @@ from educonnect_core.people import (
     StudentStatus,
 )
 from educonnect_core.permissions import Delegation
+from educonnect_core.ports import ClosedOnExit
 from educonnect_core.routes import Route
 from educonnect_core.serialization import dumps, loads
 from educonnect_core.states import AccountState
@@ -361,8 +362,6 @@ class StorageContract:
             uow.commit()
 
     def test_link_needs_people(self, store: Store) -> None:
-        from educonnect_core.errors import StorageError
-
         with store.unit_of_work() as uow:
             uow.people.upsert_school(_school())
             with pytest.raises(StorageError):
@@ -432,6 +431,15 @@ class StorageContract:
     def test_update_of_unknown_account(self, store: Store) -> None:
         with store.unit_of_work() as uow, pytest.raises(NotFound):
             uow.accounts.update(attrs.evolve(_account(), version=1))
+
+    def test_a_store_is_a_context_manager_closing_on_exit(self, store: Store) -> None:
+        with store as entered:
+            assert entered is store, "__enter__ returns the store"
+            with store.unit_of_work() as uow:
+                assert uow.people.schools() == []
+        with pytest.raises(StorageError):
+            store.unit_of_work()  # closed: no unit of work opens
+        store.close()  # closing twice does nothing
 
     # ----------------------------------------------------------------- transactions
 
@@ -890,7 +898,7 @@ _DIVISIONS: Final = ("6A", "6B", "5A", "5B", "4A", "4B", "3A", "3B")
 
 
 @attrs.define
-class SyntheticExport:
+class SyntheticExport(ClosedOnExit):
     """An :class:`~educonnect_core.ports.ExportReader` of invented people, made on the fly.
 
     ``eleves`` students; each has two responsables (one legal, one legal or a
@@ -964,3 +972,10 @@ class SyntheticExport:
     @property
     def findings(self) -> Sequence[Finding]:
         return ()
+
+    @property
+    def files(self) -> Sequence[str]:
+        return ()
+
+    def close(self) -> None:
+        """Nothing to release: the people are made on the fly."""
