@@ -12,6 +12,8 @@ from typing import Final
 
 import attrs
 
+from .origins import SIECLE, DataOrigin
+
 __all__ = ["CATALOGUE", "Blocker", "BlockerCode", "BlockerInfo", "FixLocation"]
 
 
@@ -50,6 +52,14 @@ class BlockerInfo:
     remedy_fr: str
     remedy_en: str
     source: str
+
+    def remedies(self, origin: DataOrigin = SIECLE) -> tuple[str, str]:
+        """The remedy in French and English, said of the school's data ``origin``."""
+        return origin.localize(self.remedy_fr, self.remedy_en)
+
+    def remedy(self, lang: str = "fr", origin: DataOrigin = SIECLE) -> str:
+        fr, en = self.remedies(origin)
+        return en if lang == "en" else fr
 
 
 @attrs.frozen

@@ -23,6 +23,7 @@ import attrs
 from .accounts import Account
 from .blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
 from .eligibility import Child, Eligibility, EvaluationContext, birth_date_notice, evaluate
+from .origins import SIECLE, DataOrigin
 from .people import Eleve, Profile, Responsable
 from .routes import Route
 from .states import AccountState
@@ -797,5 +798,18 @@ def diagnose(
         siecle_id=elig.siecle_id,
         state=state,
         eligibility=elig,
-        issues=tuple(i for i in issues if i is not None),
+        issues=tuple(_localized(i, ctx.origin) for i in issues if i is not None),
     )
+
+
+def _localized(issue: Issue, origin: DataOrigin) -> Issue:
+    """``issue`` said of the school's data origin (the wording is SIECLE's)."""
+    if origin == SIECLE:
+        return issue
+    summary_fr, summary_en = origin.localize(issue.summary_fr, issue.summary_en)
+    steps = tuple(
+        attrs.evolve(step, fr=fr, en=en)
+        for step in issue.steps
+        for fr, en in (origin.localize(step.fr, step.en),)
+    )
+    return attrs.evolve(issue, summary_fr=summary_fr, summary_en=summary_en, steps=steps)

@@ -18,7 +18,8 @@ import attrs
 
 from .accounts import Account
 from .blockers import CATALOGUE, Blocker, BlockerCode, FixLocation
-from .people import Degree, Eleve, Link, Profile, Responsable, School
+from .origins import DataOrigin
+from .people import Degree, Eleve, Link, Profile, Responsable, School, origin_of_degree
 from .routes import Route
 from .schedule import RefreshSchedule
 from .states import AccountState
@@ -95,20 +96,27 @@ class EvaluationContext:
     at: dt.datetime
     schedule: RefreshSchedule = RefreshSchedule()
     school_year: int | None = None
-    #: 1st degree: data come from ONDE (remedies say so) and ages are of an école.
+    #: 1st degree: ages are of an école.
     degree: Degree = Degree.SECOND
+    #: the system data remedies are carried out in (remedies name it); by default
+    #: that of the degree
+    origin: DataOrigin = attrs.field(
+        default=attrs.Factory(lambda ctx: origin_of_degree(ctx.degree), takes_self=True)
+    )
 
     @classmethod
     def for_school(
         cls, school: School, at: dt.datetime, schedule: RefreshSchedule | None = None
     ) -> EvaluationContext:
         """The one context for a school's accounts at ``at``: its degree, its
-        school year and the refresh schedule (default: 06:00 Europe/Paris)."""
+        school year, where its data are fixed and the refresh schedule (default:
+        06:00 Europe/Paris)."""
         return cls(
             at=at,
             schedule=schedule if schedule is not None else RefreshSchedule(),
             school_year=school.school_year,
             degree=school.degree,
+            origin=school.data_origin,
         )
 
     @cached_property
@@ -262,11 +270,7 @@ def _parts_of(code: BlockerCode, ctx: EvaluationContext) -> _BlockerParts:
         effective = ctx.at
     else:
         effective = None
-    remedy_fr, remedy_en = info.remedy_fr, info.remedy_en
-    if ctx.degree is Degree.FIRST:
-        # In the 1st degree the directeur d'école fixes the data in ONDE.
-        remedy_fr = remedy_fr.replace("dans SIECLE", "dans ONDE (directeur d'école)")
-        remedy_en = remedy_en.replace("in SIECLE", "in ONDE (directeur d'école)")
+    remedy_fr, remedy_en = info.remedies(ctx.origin)
     return info.field, info.fix_in, remedy_fr, remedy_en, effective
 
 

@@ -15,6 +15,7 @@ from typing import Self, TypeVar
 import attrs
 
 from .errors import InvalidValue
+from .origins import ONDE, SIECLE, DataOrigin
 from .timebounds import bounded
 from .values import (
     BirthDate,
@@ -36,6 +37,7 @@ __all__ = [
     "ResponsibilityLevel",
     "School",
     "StudentStatus",
+    "origin_of_degree",
     "parse_field",
 ]
 
@@ -100,6 +102,12 @@ class ResponsibilityLevel(enum.Enum):
         raise InvalidValue("RESP_LEGAL", raw, "expected 0, 1 or 2")
 
 
+def origin_of_degree(degree: Degree) -> DataOrigin:
+    """Where a school's data come from by default: SIECLE in the 2nd degree, ONDE
+    (the directeur d'école) in the 1st."""
+    return ONDE if degree is Degree.FIRST else SIECLE
+
+
 @attrs.frozen
 class School:
     """The establishment an export belongs to."""
@@ -109,6 +117,15 @@ class School:
     exported_at: dt.datetime | None = attrs.field(default=None)
     degree: Degree = Degree.SECOND
     name: str | None = None
+    #: where the data come from when it is neither SIECLE nor ONDE (a third-party
+    #: source says so); ``None``: by degree (:attr:`data_origin`)
+    origin: DataOrigin | None = None
+
+    @property
+    def data_origin(self) -> DataOrigin:
+        """The system the school's data are fixed in: :attr:`origin`, else SIECLE
+        in the 2nd degree and ONDE in the 1st."""
+        return self.origin if self.origin is not None else origin_of_degree(self.degree)
 
     @exported_at.validator
     def _check_exported_at(

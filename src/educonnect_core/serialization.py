@@ -23,7 +23,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import cattrs
 
-from .people import Eleve, Responsable, StudentStatus
+from .people import Eleve, Responsable, School, StudentStatus
 from .values import BirthDate, EmailAddress, Ine, Invalid, MobilePhone, PersonName, Uai
 
 __all__ = ["dumps", "loads", "make_converter"]
@@ -88,12 +88,14 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(_is_value_or_invalid, structure_union)
     conv.register_unstructure_hook_func(_is_value_or_invalid, unstructure_union)
     conv.register_unstructure_hook_factory(_is_set, lambda tp: _unstructure_set(conv, tp))
-    # a nom de famille equal to the name shown is not written (stored texts stay as they were)
+    # fields added later are not written at their default (stored texts stay as they were):
+    # a nom de famille equal to the name shown, a school's origin given by its degree
+    omitted = cattrs.gen.override(omit_if_default=True)
     conv.register_unstructure_hook(
-        PersonName,
-        cattrs.gen.make_dict_unstructure_fn(
-            PersonName, conv, family=cattrs.gen.override(omit_if_default=True)
-        ),
+        PersonName, cattrs.gen.make_dict_unstructure_fn(PersonName, conv, family=omitted)
+    )
+    conv.register_unstructure_hook(
+        School, cattrs.gen.make_dict_unstructure_fn(School, conv, origin=omitted)
     )
     return conv
 

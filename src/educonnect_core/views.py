@@ -23,6 +23,7 @@ from .blockers import CATALOGUE, BlockerCode, FixLocation
 from .eligibility import Child
 from .errors import NotFound, PermissionDenied
 from .observed_activity import DORMANT_AFTER, ObservedActivity, observed_activity
+from .origins import SIECLE, DataOrigin
 from .people import Eleve, Profile, Responsable, School
 from .permissions import authorize_read
 from .persons import PersonStatistics, load_persons
@@ -92,6 +93,12 @@ class Figures:
     #: record at the school (every school: ``None`` school); their state counts
     #: every school
     persons: PersonStatistics | None = None
+
+    @property
+    def origin(self) -> DataOrigin:
+        """Where the school's data are fixed (remedies name it); SIECLE's wording
+        over every school."""
+        return self.school.data_origin if self.school is not None else SIECLE
 
     @property
     def by_route(self) -> Mapping[Route, int]:

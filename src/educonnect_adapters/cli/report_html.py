@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
 from educonnect_core.blockers import CATALOGUE, BlockerCode
+from educonnect_core.origins import DataOrigin
 from educonnect_core.people import Profile
 from educonnect_core.routes import Route
 from educonnect_core.states import AccountState
@@ -320,7 +321,9 @@ def _code_counts(by_class: Mapping[str, Sequence[ToFix]]) -> dict[BlockerCode, i
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0].value)))
 
 
-def _blockers(by_class: Mapping[str, Sequence[ToFix]], w: Mapping[str, str], lang: str) -> str:
+def _blockers(
+    by_class: Mapping[str, Sequence[ToFix]], w: Mapping[str, str], lang: str, origin: DataOrigin
+) -> str:
     counts = _code_counts(by_class)
     if not counts:
         return f'<p class="empty">{_e(w["no_blocker"])}</p>'
@@ -332,7 +335,7 @@ def _blockers(by_class: Mapping[str, Sequence[ToFix]], w: Mapping[str, str], lan
     )
     rows = "".join(
         f'<tr><td class="code">{_e(code.value)}</td><td class="n">{n}</td>'
-        f'<td class="remedy">{_e(_remedy(code, lang))}</td></tr>'
+        f'<td class="remedy">{_e(CATALOGUE[code].remedy(lang, origin))}</td></tr>'
         for code, n in counts.items()
     )
     table = (
@@ -340,11 +343,6 @@ def _blockers(by_class: Mapping[str, Sequence[ToFix]], w: Mapping[str, str], lan
         f"<th>{_e(w['remedy'])}</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     return chart + table
-
-
-def _remedy(code: BlockerCode, lang: str) -> str:
-    info = CATALOGUE[code]
-    return info.remedy_en if lang == "en" else info.remedy_fr
 
 
 def _field(code: BlockerCode, lang: str) -> str:
@@ -483,6 +481,13 @@ def _summary(figures: Figures, fixes: int, w: Mapping[str, str]) -> str:
     return f'<div class="cards">{inner}</div>'
 
 
+def _words(lang: str, origin: DataOrigin) -> dict[str, str]:
+    """The page's words in ``lang``, said of the school's data origin (ONDE…)."""
+    fr, en = _WORDS["fr"], _WORDS["en"]
+    index = 1 if lang == "en" else 0
+    return {key: origin.localize(fr[key], en[key])[index] for key in fr}
+
+
 def render(
     figures: Figures,
     by_class: Mapping[str, Sequence[ToFix]],
@@ -493,10 +498,10 @@ def render(
     school_name: str | None = None,
 ) -> str:
     """The whole page; ``school_name`` (the settings' profile) wins over the stored one."""
-    w = _WORDS["en" if lang == "en" else "fr"]
     school = figures.school
     if school is None:
         raise ValueError("render: the report is about one school, figures.school is None")
+    w = _words(lang, school.data_origin)
     shown = school_name or school.name
     name = f" — {shown}" if shown else ""
     zone = ZoneInfo(tz)
@@ -525,7 +530,7 @@ def render(
         legend=_legend(w),
         funnel_classes=_funnel_classes(figures, w),
         routes=_routes(figures, w, lang),
-        blockers=_blockers(by_class, w, lang),
+        blockers=_blockers(by_class, w, lang, school.data_origin),
         to_fix=_to_fix(by_class, w, lang),
         profiles=_profiles(figures, w),
         h_exports=_e(w["h_exports"]),

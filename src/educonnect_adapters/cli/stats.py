@@ -98,8 +98,8 @@ def as_json(figures: Figures) -> dict[str, object]:
                 "code": code.value,
                 "accounts": n,
                 "fix_in": CATALOGUE[code].fix_in.value,
-                "remedy_fr": CATALOGUE[code].remedy_fr,
-                "remedy_en": CATALOGUE[code].remedy_en,
+                "remedy_fr": CATALOGUE[code].remedies(figures.origin)[0],
+                "remedy_en": CATALOGUE[code].remedies(figures.origin)[1],
             }
             for code, n in figures.blockers.items()
         ],
@@ -172,7 +172,7 @@ def print_figures(settings: Settings, figures: Figures) -> None:
                 code.value,
                 n,
                 CATALOGUE[code].fix_in.value,
-                _short(t(CATALOGUE[code].remedy_fr, CATALOGUE[code].remedy_en)),
+                _short(t(*CATALOGUE[code].remedies(figures.origin))),
             ]
             for code, n in figures.blockers.items()
         ],
