@@ -97,13 +97,13 @@ class _Census:
 
     def __init__(self, layout: Layout, wanted: frozenset[str]) -> None:
         self._layout = layout
-        self._wanted = wanted
+        self.wanted = wanted
         self.unread: Counter[str] = Counter()
 
     def drop(self, element: etree._Element) -> None:
         """Look at ``element`` before it is deleted (records read are skipped at once)."""
         tag = element.tag
-        if not isinstance(tag, str) or tag in self._wanted:
+        if not isinstance(tag, str) or tag in self.wanted:
             return
         parent = element.getparent()
         within = _path(parent) if parent is not None else None
@@ -284,10 +284,14 @@ def _release(element: etree._Element, census: _Census | None) -> None:
     parent = element.getparent()
     if parent is None:
         return
-    while element.getprevious() is not None:
-        if census is not None:
-            census.drop(parent[0])
-        del parent[0]
+    if census is None:
+        while element.getprevious() is not None:
+            del parent[0]
+    else:
+        while (previous := element.getprevious()) is not None:
+            if previous.tag not in census.wanted or previous is not parent[0]:
+                census.drop(parent[0])
+            del parent[0]
     grandparent = parent.getparent()
     if grandparent is not None:
         while parent.getprevious() is not None:
