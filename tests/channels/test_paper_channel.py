@@ -20,7 +20,7 @@ from educonnect_core.values import PersonName
 pytest.importorskip("fpdf")
 
 from educonnect_adapters.paper.channel import PaperChannel
-from educonnect_adapters.paper.settings import FONT_CANDIDATES
+from educonnect_adapters.paper.settings import SHIPPED_FONT, SHIPPED_FONT_BOLD
 
 
 def pdf_pages(directory: Path) -> dict[str, list[str]]:
@@ -208,12 +208,21 @@ def test_the_plugin_lists_paper() -> None:
     assert "paper" in Plugins.installed().channel_names()
 
 
-def test_a_unicode_font_is_found_on_this_system() -> None:
-    if not any(Path(c).is_file() for c in FONT_CANDIDATES):
-        pytest.skip("no DejaVu Sans installed: the core font is used")
-    channel = open_paper({"output_dir": "unused"})
+def test_the_shipped_font_is_the_default_and_prints_every_latin_name(tmp_path: Path) -> None:
+    """No font on the machine is needed: the package ships DejaVu Sans (an office PC
+    without it used to fail on « Ć » after the account was marked notified)."""
+    channel = open_paper({"output_dir": str(tmp_path)})
     assert isinstance(channel, PaperChannel)
     assert not channel.settings.core_font
+    assert channel.settings.font == SHIPPED_FONT and SHIPPED_FONT.is_file()
+    assert channel.settings.font_bold == SHIPPED_FONT_BOLD and SHIPPED_FONT_BOLD.is_file()
+    letter = sample_batch(Medium.PAPER)[0]
+    names = "Ćosić Łucja Øyvind Šťastný Ğül Ærøe Ŵyn Đorđe"
+    letter = attrs.evolve(letter, recipient=PersonName("ĆOSIĆ", names))
+    (report,) = channel.deliver([letter])
+    assert report.delivered, report.reason
+    text = pypdf.PdfReader(tmp_path / report.reference.split("#")[0]).pages[0].extract_text()
+    assert "Łucja" in text and "Đorđe" in text
 
 
 def test_document_date_names_the_file(tmp_path: Path) -> None:

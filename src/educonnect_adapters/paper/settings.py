@@ -11,17 +11,13 @@ import attrs
 from educonnect_core.channels import EDUCONNECT_URL
 from educonnect_core.errors import InvalidValue
 
-__all__ = ["FONT_CANDIDATES", "PaperSettings"]
+__all__ = ["SHIPPED_FONT", "SHIPPED_FONT_BOLD", "PaperSettings"]
 
-#: Where a DejaVu Sans font is usually installed (Debian/Ubuntu, Fedora, Arch, macOS
-#: Homebrew); the first file found is used when no ``font`` setting is given.
-FONT_CANDIDATES: Final = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/opt/homebrew/share/fonts/DejaVuSans.ttf",
-)
+_FONTS: Final = Path(__file__).with_name("fonts")
+#: DejaVu Sans, shipped with the package (``fonts/LICENSE-DejaVu.txt``): every
+#: Latin, Greek and Cyrillic name prints on any machine, an office PC included.
+SHIPPED_FONT: Final = _FONTS / "DejaVuSans.ttf"
+SHIPPED_FONT_BOLD: Final = _FONTS / "DejaVuSans-Bold.ttf"
 
 _KNOWN: Final = frozenset({"output_dir", "templates_dir", "font", "font_bold", "url", "split"})
 
@@ -38,8 +34,8 @@ class PaperSettings:
     """``output_dir`` (required): where PDFs are written (created if missing, its
     parent never: a missing parent is refused). ``templates_dir``: a
     school's letter templates. ``font``/``font_bold``: TrueType files, or
-    ``font=core`` for the PDF core font (Windows-1252 only); by default DejaVu
-    Sans when installed. ``url``: where users go. ``split``: ``class`` (one PDF
+    ``font=core`` for the PDF core font (Windows-1252 only); by default the
+    DejaVu Sans shipped with the package. ``url``: where users go. ``split``: ``class`` (one PDF
     per class, the default) or ``batch`` (one PDF, a bookmark per class)."""
 
     output_dir: Path
@@ -84,11 +80,12 @@ class PaperSettings:
         if raw_font and not core_font:
             font = _existing_file("font", raw_font)
         elif not raw_font:
-            font = next((Path(c) for c in FONT_CANDIDATES if Path(c).is_file()), None)
-            core_font = font is None
+            font = SHIPPED_FONT
         font_bold: Path | None = None
         if raw_bold := settings.get("font_bold", "").strip():
             font_bold = _existing_file("font_bold", raw_bold)
+        elif font == SHIPPED_FONT:
+            font_bold = SHIPPED_FONT_BOLD
         elif font is not None:
             sibling = font.with_name(f"{font.stem}-Bold{font.suffix}")
             font_bold = sibling if sibling.is_file() else font
