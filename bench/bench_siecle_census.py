@@ -15,11 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.bench_siecle import generate
 from educonnect_adapters.siecle import open_siecle
 from educonnect_adapters.siecle import reader as siecle_reader
 from educonnect_core.sources import ReadOptions
-
-from bench.bench_siecle import generate
 
 
 def read_all(files: list[Path]) -> float:
