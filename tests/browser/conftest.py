@@ -158,14 +158,19 @@ class Browser:
     def _load(self, action: Callable[[], None]) -> None:
         """Does ``action`` and waits until the page shown is a new, loaded document
         (the driver may return while the old one is still shown, under load)."""
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.wait import WebDriverWait
 
-        before = self.driver.find_element("tag name", "html")
+        script = "return [performance.timeOrigin, document.readyState]"
+        before = self.driver.execute_script(script)[0]  # a new one for each document
         action()
-        wait = WebDriverWait(self.driver, 30)
-        wait.until(expected_conditions.staleness_of(before))
-        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+        def loaded(driver: Chrome) -> bool:
+            origin, state = driver.execute_script(script)
+            return bool(origin != before and state == "complete")
+
+        # between two documents the driver may answer with an error: asked again
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(loaded)
 
     def screenshot(self, name: str) -> Path:
         self.shots += 1
