@@ -1,7 +1,9 @@
 """The administration module on the web (issue 20): an ASGI application.
 
 Server-rendered pages (Jinja2, autoescaped, no JavaScript) over a store:
-sign-in, the school's dashboard, account search and the account page.
+sign-in, the school's dashboard, account search, the account page with the
+administration service's actions (confirmed, audited) and the notification of a
+class with its letters to download.
 :func:`create_app` returns an application to mount in another one; ``educonnect
 serve`` runs it alone. Who calls comes from an :class:`Authenticator`
 (:class:`ProxyAuthenticator` or :class:`StaffAuthenticator`); the access

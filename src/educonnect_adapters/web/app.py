@@ -1,4 +1,5 @@
-"""The ASGI application: sign-in, dashboard, account search, account page.
+"""The ASGI application: sign-in, dashboard, account search, account page, the
+actions on an account and the notification of a class (:mod:`.actions`).
 
 :func:`create_app` returns a Starlette application to run alone or to mount in
 another one (``Mount("/educonnect", app=create_app(...))``). Pages are rendered
@@ -42,6 +43,7 @@ from educonnect_core.values import Invalid
 from educonnect_core.views import export_counts, gather, person_of, readable_profiles
 
 from . import catalogue
+from .actions import ActionPages
 from .auth import Authenticator, RequestFacts, SignInLocked, SignInRefused, Verified
 from .network import client_address, in_networks, parse_address
 from .sessions import CookieSession, SessionCodec
@@ -85,6 +87,12 @@ def create_app(
         Route("/signout", module.signout, methods=["POST"], name="signout"),
         Route("/accounts", module.accounts, name="accounts"),
         Route("/accounts/{account_id}", module.account, name="account"),
+        Route("/accounts/{account_id}/{action}", module.actions.ask, methods=["POST"]),
+        Route("/accounts/{account_id}/{action}/confirm", module.actions.confirm, methods=["POST"]),
+        Route("/notify", module.actions.bulk_form, methods=["GET"], name="notify"),
+        Route("/notify/preview", module.actions.preview, methods=["POST"]),
+        Route("/notify/apply", module.actions.apply, methods=["POST"]),
+        Route("/letters/{token}/{file}", module.actions.letter, methods=["GET"]),
         Mount("/static", app=static, name="static"),
     ]
     app = Starlette(
@@ -155,6 +163,7 @@ class _Module:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.actions = ActionPages(self)
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -215,6 +224,10 @@ class _Module:
 
     # -- rendering ---------------------------------------------------------------------
 
+    @staticmethod
+    def text(caller: _Caller, key: str, **values: object) -> str:
+        return catalogue.text(caller.lang, key, **values)
+
     def render(
         self,
         request: Request,
@@ -267,6 +280,7 @@ class _Module:
             identity=caller.verified.identity if caller.verified else None,
             access_label=_access_label(session.access, lang) if session else "",
             has_sign_in_form=self.auth.has_sign_in_form,
+            may_notify=bool(session and self.actions.notifiable(session)),
             lang_url=_lang_url(request, "en" if lang == "fr" else "fr"),
             **context,
         )
@@ -577,6 +591,7 @@ class _Module:
             eligibility=eligibility,
             events=events,
             deliveries=deliveries,
+            actions=self.actions.offered(session, account),
         )
 
 
@@ -615,6 +630,12 @@ _PATHS: Final = {
     "signout": "/signout",
     "accounts": "/accounts",
     "account": "/accounts/{account_id}",
+    "action": "/accounts/{account_id}/{action}",
+    "action_confirm": "/accounts/{account_id}/{action}/confirm",
+    "notify": "/notify",
+    "notify_preview": "/notify/preview",
+    "notify_apply": "/notify/apply",
+    "letter": "/letters/{token}/{file}",
     "static": "/static/{path}",
 }
 

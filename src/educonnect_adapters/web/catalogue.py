@@ -10,6 +10,7 @@ import enum
 from collections.abc import Mapping
 from typing import Final
 
+from educonnect_core.actions import Action
 from educonnect_core.blockers import FixLocation
 from educonnect_core.people import Profile, ResponsibilityLevel
 from educonnect_core.permissions import Role
@@ -25,6 +26,7 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
     "app.title": ("Administration EduConnect", "EduConnect administration"),
     "nav.dashboard": ("Tableau de bord", "Dashboard"),
     "nav.accounts": ("Comptes", "Accounts"),
+    "nav.notify": ("Notifier une classe", "Notify a class"),
     "nav.signout": ("Se déconnecter", "Sign out"),
     "nav.main": ("Navigation principale", "Main navigation"),
     "nav.skip": ("Aller au contenu", "Skip to content"),
@@ -94,6 +96,17 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
     "error.csrf": (
         "Le formulaire a expiré ou ne vient pas de cette page : rechargez-la et recommencez.",
         "The form expired or did not come from this page: reload it and try again.",
+    ),
+    "error.action.title": ("Action non autorisée", "Action not allowed"),
+    "error.action": (
+        "Votre rôle, ou votre délégation, ne couvre pas cette action sur ce compte.",
+        "Your role, or your delegation, does not cover this action on this account.",
+    ),
+    "error.letters.title": ("Courriers impossibles", "Letters unavailable"),
+    "error.letters": (
+        "Les courriers ne peuvent pas être produits sur ce serveur (canal papier "
+        "indisponible) : rien n'a été émis.",
+        "Letters cannot be printed on this server (paper channel unavailable): nothing was issued.",
     ),
     "error.back": ("Retour au tableau de bord", "Back to the dashboard"),
     # dashboard
@@ -198,6 +211,129 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
     "account.delivered": ("remis", "delivered"),
     "account.failed": ("échec", "failed"),
     "account.no_deliveries": ("Aucun envoi.", "No delivery."),
+    # actions
+    "actions.title": ("Actions", "Actions"),
+    "actions.none": (
+        "Aucune action possible sur ce compte depuis cet accès.",
+        "No action possible on this account from this access.",
+    ),
+    "action.notify": ("Notifier le compte", "Notify the account"),
+    "action.resend_notification": ("Renvoyer la notification", "Resend the notification"),
+    "action.reset_password": ("Réinitialiser le mot de passe", "Reset the password"),
+    "action.recall_identifier": ("Rappeler l'identifiant", "Recall the identifier"),
+    "action.deactivate": ("Désactiver le compte", "Deactivate the account"),
+    "action.reactivate": ("Réactiver le compte", "Reactivate the account"),
+    "confirm.title": ("Confirmer : {action}", "Confirm: {action}"),
+    "confirm.account": ("Compte", "Account"),
+    "confirm.notify": (
+        "Un identifiant et un mot de passe provisoire seront émis pour ce compte, sur un "
+        "courrier PDF à imprimer et à remettre à son titulaire. Le mot de passe ne figure "
+        "nulle part ailleurs.",
+        "An identifier and a provisional password will be issued for this account, on a "
+        "PDF letter to print and hand to its holder. The password is written nowhere else.",
+    ),
+    "confirm.resend_notification": (
+        "Un nouveau courrier avec un nouveau mot de passe provisoire sera émis ; le "
+        "courrier précédent ne fonctionnera plus.",
+        "A new letter with a new provisional password will be issued; the previous letter "
+        "will stop working.",
+    ),
+    "confirm.reset_password": (
+        "Un nouveau mot de passe provisoire sera émis sur un courrier PDF ; le titulaire "
+        "devra le changer à sa prochaine connexion. L'ancien mot de passe ne fonctionnera plus.",
+        "A new provisional password will be issued on a PDF letter; the holder will have to "
+        "change it at their next sign-in. The old password will stop working.",
+    ),
+    "confirm.recall_identifier": (
+        "Un courrier PDF rappelant l'identifiant du compte (sans mot de passe) sera émis.",
+        "A PDF letter recalling the account's identifier (no password) will be issued.",
+    ),
+    "confirm.deactivate": (
+        "Le compte sera désactivé : son titulaire ne pourra plus se connecter. Rien n'est "
+        "supprimé : le compte pourra être réactivé.",
+        "The account will be deactivated: its holder will no longer sign in. Nothing is "
+        "deleted: the account can be reactivated.",
+    ),
+    "confirm.reactivate": (
+        "Le compte sera réactivé : son titulaire pourra de nouveau s'en servir.",
+        "The account will be reactivated: its holder can use it again.",
+    ),
+    "confirm.reason": ("Motif (code court, gardé sur le compte)", "Reason (short code, kept)"),
+    "confirm.reason_hint": (
+        "Par exemple : depart, doublon. Les codes commençant par « sync: » sont réservés "
+        "à la synchronisation.",
+        "For instance: depart, doublon. Codes starting with “sync:” are reserved to the "
+        "synchronisation.",
+    ),
+    "confirm.reason_required": ("Indiquez un motif.", "Give a reason."),
+    "confirm.reason_long": (
+        "Le motif est trop long ({n} caractères au plus).",
+        "The reason is too long ({n} characters at most).",
+    ),
+    "confirm.reason_reserved": (
+        "Les motifs commençant par « sync: » sont réservés à la synchronisation : "
+        "choisissez-en un autre.",
+        "Reasons starting with “sync:” are reserved to the synchronisation: choose another.",
+    ),
+    "confirm.submit": ("Confirmer", "Confirm"),
+    "confirm.cancel": ("Annuler", "Cancel"),
+    "done.title": ("Résultat : {action}", "Result: {action}"),
+    "done.change": ("C'est fait.", "Done."),
+    "done.states": ("État du compte : {before} → {after}.", "Account state: {before} → {after}."),
+    "done.unchanged": ("Rien à faire :", "Nothing to do:"),
+    "done.refused": ("Action refusée :", "Action refused:"),
+    "done.concurrent": (
+        "Le compte a été modifié au même moment par quelqu'un d'autre : rouvrez-le et recommencez.",
+        "The account was changed by someone else at the same time: open it again and retry.",
+    ),
+    "done.back": ("Retour au compte", "Back to the account"),
+    "letters.title": ("Courriers à imprimer", "Letters to print"),
+    "letters.download": ("Télécharger {name}", "Download {name}"),
+    "letters.kept": (
+        "Ces fichiers contiennent des mots de passe provisoires : imprimez-les, remettez-les "
+        "en main propre, puis supprimez-les. Vous seul·e pouvez les télécharger, pendant "
+        "{minutes} minutes.",
+        "These files hold provisional passwords: print them, hand them over in person, then "
+        "delete them. Only you can download them, for {minutes} minutes.",
+    ),
+    "letters.failed": ("Non imprimés", "Not printed"),
+    # bulk notification
+    "bulk.title": ("Notifier une classe ou un profil", "Notify a class or a profile"),
+    "bulk.intro": (
+        "Les comptes pas encore activés reçoivent des identifiants provisoires sur un "
+        "courrier PDF. Vous verrez d'abord qui recevra un courrier : rien n'est émis avant "
+        "votre confirmation.",
+        "Accounts not yet activated get provisional credentials on a PDF letter. You first "
+        "see who will get a letter: nothing is issued before you confirm.",
+    ),
+    "bulk.profile": ("Profil", "Profile"),
+    "bulk.class": ("Classe", "Class"),
+    "bulk.all_classes": ("toutes les classes", "all classes"),
+    "bulk.preview": ("Voir qui recevra un courrier", "See who will get a letter"),
+    "bulk.preview_title": ("Aperçu de la notification", "Notification preview"),
+    "bulk.done_title": ("Notification faite", "Notification done"),
+    "bulk.selection_class": ("{profile}, classe {division}", "{profile}, class {division}"),
+    "bulk.selection_all": ("{profile}, tout l'établissement", "{profile}, the whole school"),
+    "bulk.dry_run": (
+        "Simulation : rien n'a encore été écrit ni émis.",
+        "Dry run: nothing has been written or issued yet.",
+    ),
+    "bulk.will_get": ("Recevront un courrier ({n})", "Will get a letter ({n})"),
+    "bulk.got": ("Ont reçu des identifiants ({n})", "Got credentials ({n})"),
+    "bulk.left_out": ("Laissés de côté ({n})", "Left out ({n})"),
+    "bulk.refused": ("Refusés ({n})", "Refused ({n})"),
+    "bulk.excluded": (
+        "Non sélectionnés à cause de leur état",
+        "Not selected because of their state",
+    ),
+    "bulk.nobody": ("Aucun compte ne recevra de courrier.", "No account will get a letter."),
+    "bulk.apply": ("Émettre les courriers ({n})", "Issue the letters ({n})"),
+    "bulk.again": ("Notifier une autre classe", "Notify another class"),
+    "bulk.bad_profile": (
+        "Choisissez un profil que vous pouvez notifier.",
+        "Choose a profile you may notify.",
+    ),
+    "col.why": ("pourquoi", "why"),
     "none": ("–", "–"),
 }
 
@@ -245,6 +381,8 @@ def label(lang: str, value: enum.Enum) -> str:
         if value in table:
             fr, en = table[value]  # type: ignore[index]
             return en if lang == "en" else fr
+    if isinstance(value, Action):
+        return text(lang, f"action.{value.value}")
     if isinstance(value, Route):
         return value.label_en if lang == "en" else value.label_fr
     return str(value.value)

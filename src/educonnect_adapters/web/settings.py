@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Final
 
 import attrs
@@ -71,7 +72,10 @@ class WebSettings:
     whose ``X-Forwarded-For`` (and, for :class:`~.auth.ProxyAuthenticator`, identity
     headers) are believed. ``administrative_networks``: client addresses that are
     on the school's administrative network. ``secure_cookies`` may be turned off
-    only to test over plain ``http://localhost``.
+    only to test over plain ``http://localhost``. ``letters_dir``: where the
+    letters the module prints (PDFs with clear passwords) are kept for their
+    issuer to download, ``letters_kept`` long (by default a private temporary
+    folder of the process: give one folder to every process serving the module).
     """
 
     secret_key: bytes = attrs.field(validator=_check_key, repr=False)
@@ -88,3 +92,5 @@ class WebSettings:
     page_size: int = 50
     cookie_name: str = "educonnect_session"
     csrf_cookie_name: str = "educonnect_csrf"
+    letters_dir: Path | None = None
+    letters_kept: dt.timedelta = dt.timedelta(hours=1)
