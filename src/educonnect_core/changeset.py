@@ -21,6 +21,7 @@ import attrs
 from .findings import Finding
 from .people import Profile
 from .routes import Route
+from .shown_times import on_time, shown_time
 from .states import AccountState
 from .values import Uai
 
@@ -173,7 +174,7 @@ def when_fr(effective_from: dt.datetime, applied_at: dt.datetime) -> str:
     local_applied = applied_at.astimezone(effective_from.tzinfo).date()
     if effective_from.date() == local_applied + dt.timedelta(days=1) and effective_from.hour < 12:
         return "demain matin"
-    return f"le {effective_from:%d/%m/%Y} à {effective_from:%H:%M}"
+    return on_time(effective_from)
 
 
 @attrs.frozen
@@ -262,7 +263,8 @@ class Changeset:
         """A short report: counts, then the route summaries."""
         head = "Simulation" if self.dry_run else "Synchronisation appliquée"
         lines = [
-            f"{head} — {self.uai}, export du {self.exported_at:%d/%m/%Y %H:%M}, "
+            f"{head} — {self.uai}, export du "
+            f"{shown_time(self.exported_at, timezone=self.effective_from.tzinfo)}, "
             f"effectif {when_fr(self.effective_from, self.applied_at)}"
         ]
         if self.noop:

@@ -26,6 +26,7 @@ from .eligibility import Child, Eligibility, EvaluationContext, birth_date_notic
 from .origins import SIECLE, DataOrigin
 from .people import Eleve, Profile, Responsable
 from .routes import Route
+from .shown_times import on_time, shown_time
 from .states import AccountState
 from .values import Invalid
 
@@ -148,11 +149,11 @@ _CHECK_DATA = Step(
 
 
 def _when_fr(moment: dt.datetime) -> str:
-    return moment.strftime("le %d/%m/%Y à %H:%M")
+    return on_time(moment)
 
 
 def _when_en(moment: dt.datetime) -> str:
-    return moment.strftime("on %Y-%m-%d at %H:%M")
+    return on_time(moment, "en")
 
 
 def _siecle_step(fr: str, en: str, ctx: EvaluationContext) -> Step:
@@ -345,9 +346,9 @@ def _birth_date_issue(
         ),
         _NO_PAPER_FOR_BIRTH_DATE,
         Step(
-            f"À partir du {ctx.siecle_fix_effective:%d/%m/%Y %H:%M}, la personne reprend "
+            f"À partir du {shown_time(ctx.siecle_fix_effective)}, la personne reprend "
             "l'activation.",
-            f"From {ctx.siecle_fix_effective:%Y-%m-%d %H:%M}, the person resumes activation.",
+            f"From {shown_time(ctx.siecle_fix_effective, 'en')}, the person resumes activation.",
             Actor.PERSON,
             effective_from=ctx.siecle_fix_effective,
         ),
@@ -508,9 +509,9 @@ def _mobile_issue(
         moment = ctx.siecle_fix_effective
         steps.append(
             Step(
-                f"À partir du {moment:%d/%m/%Y %H:%M}, le responsable peut s'auto-inscrire "
+                f"À partir du {shown_time(moment)}, le responsable peut s'auto-inscrire "
                 "par SMS ou passer par FranceConnect.",
-                f"From {moment:%Y-%m-%d %H:%M}, the responsable can self-register by SMS "
+                f"From {shown_time(moment, 'en')}, the responsable can self-register by SMS "
                 "or use FranceConnect.",
                 Actor.PERSON,
                 effective_from=moment,

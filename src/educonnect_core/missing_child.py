@@ -26,6 +26,7 @@ from .grouping import Difference, Member, SchoolRecords, compare_responsables
 from .people import Eleve, Profile, Responsable
 from .persons import PersonView
 from .service import parse_account_id
+from .shown_times import on_time
 from .values import Invalid, Uai
 
 __all__ = ["MissingChild", "Situation", "diagnose_missing_child"]
@@ -103,8 +104,8 @@ def _siecle_fix(
         f"{d.label_en} ({parent_uai}: {_value(parent, d)}; {other_uai}: {_value(other, d)})"
         for d in differences
     ]
-    when_fr = f" le {effective_from:%d/%m/%Y à %H:%M}" if effective_from else " le lendemain matin"
-    when_en = f" on {effective_from:%Y-%m-%d at %H:%M}" if effective_from else " the next morning"
+    when_fr = f" {on_time(effective_from)}" if effective_from else " le lendemain matin"
+    when_en = f" {on_time(effective_from, 'en')}" if effective_from else " the next morning"
     return Step(
         "Regroupement automatique : il n'a lieu que si le nom, le prénom, l'adresse e-mail et "
         "le téléphone portable sont identiques dans les données des deux établissements. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import socket
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -64,6 +65,12 @@ def test_notify_a_class_on_paper(cli: Run, imported: Path) -> None:
     history = cli("account", ZOE).out
     assert "notify  allowed" in history
     assert "paper  remis" in history
+    # audit events and deliveries: one format, local time with its offset
+    lines = history.split("Historique", 1)[1].splitlines()[1:]
+    stamps = [re.match(r"  (\d\d/\d\d/\d{4} \d\d:\d\d UTC[+-]\d\d:\d\d)  ", line) for line in lines]
+    assert len(lines) >= 2
+    assert all(stamps), lines
+    assert len({m.group(1)[-9:] for m in stamps if m}) == 1
     # notifying again changes nothing: the letters are still valid
     again = cli("notify", "--class", "3A", "--profile", "eleve", "--json")
     assert again.code == 0

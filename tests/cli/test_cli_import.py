@@ -17,7 +17,7 @@ def test_import_creates_accounts_and_reports_who_has_none(cli: Run, export: list
     assert result.code == 0, result.err
     assert "Comptes créés : 7" in result.out
     assert "Sans compte : 1 élève(s)" in result.out
-    assert "Heure d'export : 12/01/2026 07:42 (portée par l'export)" in result.out
+    assert "Heure d'export : 12/01/2026 07:42 UTC+01:00 (portée par l'export)" in result.out
     assert "INVALID_BIRTH_DATE: 1" in result.out
     assert "NOT_A_MOBILE: 1" in result.out
 

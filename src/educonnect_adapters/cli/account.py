@@ -14,6 +14,7 @@ from educonnect_core.accounts import Account
 from educonnect_core.eligibility import Eligibility, evaluate
 from educonnect_core.errors import NotFound
 from educonnect_core.people import Eleve, Responsable, ResponsibilityLevel, School
+from educonnect_core.shown_times import shown_time
 from educonnect_core.storage import UnitOfWork
 from educonnect_core.values import Invalid
 
@@ -137,14 +138,16 @@ def _print(
         print(t("  (aucun)", "  (none)"))
     for event in events:
         why = f" ({event.reason})" if event.reason else ""
+        when = shown_time(event.at, settings.lang, settings.timezone)
         print(
-            f"  {event.at:%Y-%m-%d %H:%M}  {event.action}  {event.outcome.value}{why}  "
+            f"  {when}  {event.action}  {event.outcome.value}{why}  "
             f"{event.actor_id} ({event.role}, {event.access})"
         )
     for record in deliveries:
         status = t("remis", "delivered") if record.delivered else t("échec", "failed")
         why = f" ({record.reason})" if record.reason else ""
-        print(f"  {record.at:%Y-%m-%d %H:%M}  {record.channel}  {status}{why}")
+        when = shown_time(record.at, settings.lang, settings.timezone)
+        print(f"  {when}  {record.channel}  {status}{why}")
 
 
 def _print_person(settings: Settings, person: Person) -> None:

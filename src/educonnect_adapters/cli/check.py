@@ -37,6 +37,7 @@ from educonnect_core.findings import Finding
 from educonnect_core.people import Degree, Eleve, Link, Responsable, School
 from educonnect_core.plugins import Plugins
 from educonnect_core.ports import ExportReader
+from educonnect_core.shown_times import shown_time
 from educonnect_core.values import BirthDate, EmailAddress, Ine, MobilePhone
 
 from .exports import (
@@ -410,7 +411,7 @@ def _blocker_lines(answer: Eligibility, lang: str, indent: str) -> list[str]:
         detail = f" [{': '.join(parts)}]" if parts else ""
         when = ""
         if b.effective_from is not None and b.fix_in is FixLocation.SIECLE:
-            when = " (" + t["effective"].format(at=f"{b.effective_from:%d/%m/%Y %H:%M}") + ")"
+            when = " (" + t["effective"].format(at=shown_time(b.effective_from, lang)) + ")"
         lines.append(
             f"{indent}✗ {code.value}{detail} — {t['closes'].format(routes=', '.join(routes))}"
         )
@@ -427,9 +428,9 @@ def _exported(report: CheckReport, lang: str) -> str:
     source is told on the next line), else "undated"."""
     t = _TEXT[lang]
     if report.school.exported_at is not None:
-        return t["exported"].format(at=f"{report.school.exported_at:%d/%m/%Y %H:%M}")
+        return t["exported"].format(at=shown_time(report.school.exported_at, lang, PARIS))
     if report.export_time is not None:
-        return t["exported"].format(at=f"{report.export_time.at.astimezone(PARIS):%d/%m/%Y %H:%M}")
+        return t["exported"].format(at=shown_time(report.export_time.at, lang, PARIS))
     return t["undated"]
 
 

@@ -34,6 +34,7 @@ from educonnect_core.people import Eleve, Link, Profile, Responsable, School
 from educonnect_core.plugins import Plugins
 from educonnect_core.ports import ClosedOnExit, ExportReader
 from educonnect_core.schedule import RefreshSchedule
+from educonnect_core.shown_times import shown_time
 from educonnect_core.sources import ReadOptions
 from educonnect_core.sync import SyncOptions, synchronise
 from educonnect_core.timebounds import bounded
@@ -146,7 +147,7 @@ class ExportTime:
     source: str
 
     def describe(self, settings_lang: str) -> str:
-        stamp = f"{self.at.astimezone(PARIS):%d/%m/%Y %H:%M}"
+        stamp = shown_time(self.at, settings_lang, PARIS)
         fr, en = _SOURCE_TEXT[self.source]
         return f"{stamp} ({fr if settings_lang != 'en' else en})"
 
@@ -233,8 +234,9 @@ def print_changeset(
     if settings.lang == "en":
         head = "Dry run" if changeset.dry_run else "Applied"
         print(
-            f"{head} — {changeset.uai}, export of {changeset.exported_at:%Y-%m-%d %H:%M}, "
-            f"effective from {changeset.effective_from:%Y-%m-%d %H:%M}"
+            f"{head} — {changeset.uai}, export of "
+            f"{shown_time(changeset.exported_at, 'en', settings.timezone)}, "
+            f"effective from {shown_time(changeset.effective_from, 'en', settings.timezone)}"
         )
         if changeset.noop:
             print("No change: this export is already applied.")

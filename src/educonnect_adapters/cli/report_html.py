@@ -20,6 +20,7 @@ from educonnect_core.blockers import CATALOGUE, BlockerCode
 from educonnect_core.origins import DataOrigin
 from educonnect_core.people import Profile
 from educonnect_core.routes import Route
+from educonnect_core.shown_times import shown_time
 from educonnect_core.states import AccountState
 
 from .stats import export_counts
@@ -419,13 +420,13 @@ def _persons(figures: Figures, w: Mapping[str, str]) -> str:
 _EXPORT_KINDS: Final = ("created", "deactivated", "reactivated", "records_updated", "links_changed")
 
 
-def _exports(figures: Figures, w: Mapping[str, str], tz: ZoneInfo) -> str:
+def _exports(figures: Figures, w: Mapping[str, str], tz: ZoneInfo, lang: str) -> str:
     if not figures.exports:
         return f'<p class="empty">{_e(w["no_export"])}</p>'
     head = "".join(f'<th class="n">{_e(k)}</th>' for k in _EXPORT_KINDS)
     rows = "".join(
-        f"<tr><td>{e.exported_at.astimezone(tz):%d/%m/%Y %H:%M}</td>"
-        f"<td>{e.effective_from.astimezone(tz):%d/%m/%Y %H:%M}</td>"
+        f"<tr><td>{_e(shown_time(e.exported_at, lang, tz))}</td>"
+        f"<td>{_e(shown_time(e.effective_from, lang, tz))}</td>"
         + "".join(f'<td class="n">{export_counts(e).get(k, 0)}</td>' for k in _EXPORT_KINDS)
         + "</tr>"
         for e in figures.exports
@@ -517,7 +518,7 @@ def render(
         title=_e(f"{w['title']} {school.uai}{name}"),
         subtitle=_e(
             f"{w['year']} {school.school_year}-{school.school_year + 1} · "
-            f"{w['generated']} {when:%d/%m/%Y %H:%M}"
+            f"{w['generated']} {shown_time(when, lang)}"
         ),
         h_summary=_e(w["h_summary"]),
         h_funnel=_e(w["h_funnel"]),
@@ -536,6 +537,6 @@ def render(
         h_exports=_e(w["h_exports"]),
         h_observed=_e(w["h_observed"]),
         observed=_observed(figures, w),
-        exports=_exports(figures, w, zone),
+        exports=_exports(figures, w, zone, lang),
         footer=_e(w["footer"]),
     )

@@ -17,6 +17,7 @@ from educonnect_core.blockers import CATALOGUE
 from educonnect_core.observed_activity import DORMANT_AFTER, ObservedActivity
 from educonnect_core.people import Profile
 from educonnect_core.persons import PersonStatistics
+from educonnect_core.shown_times import shown_time
 from educonnect_core.states import AccountState
 from educonnect_core.views import Figures, export_counts, gather
 
@@ -205,8 +206,8 @@ def print_figures(settings: Settings, figures: Figures) -> None:
         [t("export du", "exported"), t("effectif", "effective"), *kinds],
         [
             [
-                f"{e.exported_at:%Y-%m-%d %H:%M}",
-                f"{e.effective_from:%Y-%m-%d %H:%M}",
+                shown_time(e.exported_at, settings.lang, settings.timezone),
+                shown_time(e.effective_from, settings.lang, settings.timezone),
                 *(export_counts(e).get(k, 0) for k in kinds),
             ]
             for e in figures.exports
