@@ -278,7 +278,7 @@ def test_when_fr() -> None:
     assert when_fr(morning, dt.datetime(2026, 1, 12, 22, 0, tzinfo=paris)) == "demain matin"
     assert when_fr(morning, dt.datetime(2026, 1, 13, 7, 0, tzinfo=paris)) == "dès maintenant"
     assert when_fr(morning, dt.datetime(2026, 1, 10, 7, 0, tzinfo=paris)) == (
-        "le 13/01/2026 à 06:00"
+        "le 13/01/2026 à 06:00 UTC+01:00"
     )
 
 
