@@ -302,3 +302,12 @@ def test_a_huge_form_is_refused_unread(make_client: MakeClient) -> None:
     )
     assert response.status_code == 413
     assert "educonnect_session=" not in response.headers.get("set-cookie", "")
+
+
+def test_a_refused_sign_in_switches_language_on_the_sign_in_form(
+    make_client: MakeClient,
+) -> None:
+    client = make_client(ON_NETWORK)
+    refused = sign_in(client, "ce-0001", "wrong password")
+    assert refused.status_code == 401
+    assert 'href="/signin?lang=en"' in refused.text

@@ -170,6 +170,7 @@ class _Module:
         try:
             yield
         finally:
+            self.actions.letters.close()
             if self.owns_store:
                 self.store.close()
 
@@ -649,7 +650,13 @@ def _path(request: Request, name: str, **params: str) -> str:
 
 
 def _lang_url(request: Request, lang: str) -> str:
-    """This page in the other language (its other query parameters kept)."""
+    """This page in the other language (its other query parameters kept); the
+    answer to a form sent by POST cannot be fetched again: the sign-in form, or
+    the dashboard."""
+    if request.method != "GET":
+        signin = _path(request, "signin")
+        target = signin if request.url.path == signin else _path(request, "dashboard")
+        return f"{target}?{urlencode([('lang', lang)])}"
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"
 

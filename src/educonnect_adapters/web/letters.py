@@ -63,6 +63,7 @@ class LetterBox:
         self, folder: Path | None, secret_key: bytes, clock: Clock, kept: dt.timedelta
     ) -> None:
         self._folder = folder
+        self._own = False  # a temporary folder of ours, removed by close()
         self._key = hashlib.sha256(b"educonnect.web.letters" + secret_key).digest()
         self._clock = clock
         self._kept = kept
@@ -105,6 +106,12 @@ class LetterBox:
         path = self._base() / token / name
         return path if path.is_file() else None
 
+    def close(self) -> None:
+        """Remove the temporary folder the box made (a given ``letters_dir`` stays)."""
+        if self._own and self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder, self._own = None, False
+
     # -- internals -----------------------------------------------------------------
 
     def _folder_missing(self) -> bool:
@@ -113,6 +120,7 @@ class LetterBox:
     def _base(self) -> Path:
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="educonnect-letters-"))  # 0700
+            self._own = True
         self._folder.mkdir(mode=0o700, exist_ok=True)
         return self._folder
 
