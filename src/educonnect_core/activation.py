@@ -178,7 +178,7 @@ def _check_identity(account: Account, holder: AccountHolder, report: ActivationR
     if (
         not holder.name.complete
         or report.name is None
-        or report.name.folded() != holder.name.folded()
+        or not holder.name.answers_to(report.name.last, report.name.first)
     ):
         return (
             "name_mismatch",

@@ -32,7 +32,7 @@ from .accounts import Account
 from .findings import Finding, Severity
 from .people import Eleve, Profile, Responsable
 from .signins import ChildClaim, SignIn
-from .values import BirthDate, Uai, fold
+from .values import BirthDate, Uai
 
 __all__ = ["Directory", "Match", "MatchOutcome", "match_sign_in"]
 
@@ -103,13 +103,6 @@ def _fail(outcome: MatchOutcome, reason: str) -> Match:
     return Match(outcome, reason=reason, reason_fr=_WHY_FR[reason])
 
 
-def _same_name(claim_last: str | None, claim_first: str | None, last: str, first: str) -> bool:
-    """The claims' names, where given, equal the stored ones once folded."""
-    return (claim_last is None or fold(claim_last) == fold(last)) and (
-        claim_first is None or fold(claim_first) == fold(first)
-    )
-
-
 def _students(child: ChildClaim, directory: Directory) -> tuple[list[tuple[Uai, Eleve]], str]:
     """The stored students a claimed child names, and how (or why none)."""
     if child.ine is not None:
@@ -160,10 +153,7 @@ def _match_student(sign_in: SignIn, directory: Directory) -> Match:
     )
     if not ids:
         return _fail(MatchOutcome.UNKNOWN, "no_account")
-    if not all(
-        _same_name(sign_in.last_name, sign_in.first_name, e.name.last, e.name.first)
-        for _, e in students
-    ):
+    if not all(e.name.answers_to(sign_in.last_name, sign_in.first_name) for _, e in students):
         return _fail(MatchOutcome.AMBIGUOUS, "names_differ")
     return Match(MatchOutcome.MATCHED, ids, how, findings=_birth_findings(sign_in, students))
 
@@ -184,7 +174,7 @@ def _match_responsable(sign_in: SignIn, directory: Directory) -> Match:
             same = [
                 r
                 for r in directory.legal_representatives(uai, eleve.eleve_id)
-                if _same_name(sign_in.last_name, sign_in.first_name, r.name.last, r.name.first)
+                if r.name.answers_to(sign_in.last_name, sign_in.first_name)
             ]
             if len({r.personne_id for r in same}) > 1:
                 return _fail(MatchOutcome.AMBIGUOUS, "homonyms")

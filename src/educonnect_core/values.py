@@ -180,8 +180,28 @@ class PersonName:
         """Accent- and case-folded parts, for matching names across files."""
         return fold(self.last), fold(self.first)
 
+    def answers_to(self, last: str | None, first: str | None) -> bool:
+        """A name given at sign-in (``None``: not given) is this person's.
+
+        FranceConnect gives the birth name and every given name, the school its usage
+        name and the prénom used: the nom may be the usage or the family name, and
+        the given names must begin with the prénom (« Zoé Marie » for « Zoé »), all
+        folded (accents, case, hyphens and apostrophes as spaces).
+        """
+        if last is not None and _words(last) not in (_words(self.last), _words(self.family)):
+            return False
+        if first is None:
+            return True
+        own, given = _words(self.first), _words(first)
+        return bool(own) and given[: len(own)] == own
+
     def __str__(self) -> str:
         return f"{self.last} {self.first}"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """``text`` folded, cut into words at spaces, hyphens and apostrophes."""
+    return tuple(re.split(r"[\s\-'’]+", fold(text).strip())) if text.strip() else ()
 
 
 def fold(text: str) -> str:

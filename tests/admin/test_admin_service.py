@@ -250,6 +250,19 @@ def test_franceconnect_needs_a_known_mobile(world: World, idp: Session) -> None:
     assert _refusal(world, idp, report) == "mobile_missing"
 
 
+def test_franceconnect_gives_every_given_name(world: World, idp: Session) -> None:
+    """FranceConnect names the person as the civil registry does (birth name, every
+    given name): it still is the responsable the school knows."""
+    report = ActivationReport(
+        CLAIRE,
+        Route.FRANCECONNECT,
+        (HUGO_BIRTH, ZOE_BIRTH),
+        mobile=CLAIRE_MOBILE,
+        name=PersonName("MARTIN", "Claire Marie Anne"),
+    )
+    assert world.service.record_activation(idp, report).after is S.ACTIVATED
+
+
 def test_a_responsable_without_children_cannot_activate(
     world: World, chef: Session, idp: Session
 ) -> None:
