@@ -12,7 +12,9 @@ from .conftest import Browser, require_browser
 
 require_browser()
 
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 
 
@@ -138,3 +140,31 @@ def test_the_accessibility_check_finds_real_violations(browser: Browser) -> None
     )
     found = {v["id"]: v["impact"] for v in browser.axe("known-bad")}
     assert found.get("label") == "critical", found
+
+
+def test_in_english_the_skip_link_is_the_first_stop_of_the_keyboard(
+    browser: Browser, staff: Staff
+) -> None:
+    driver = browser.driver
+    driver.delete_all_cookies()
+    browser.open("/signin?lang=en")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert driver.find_element(By.TAG_NAME, "h1").text == text("en", "signin.title")
+    browser.check_page("signin-en")
+    driver.find_element(By.ID, "user").send_keys("ce-0009")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    code = driver.find_element(By.ID, "code")
+    code.send_keys(_code(staff, "ce-0009"))
+    browser.click(driver.find_element(By.CSS_SELECTOR, "form.signin button[type=submit]"))
+    assert browser.path == "/"
+    assert driver.find_element(By.TAG_NAME, "h1").text == text("en", "dashboard.title")
+
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    skip = driver.switch_to.active_element
+    assert skip.text == text("en", "nav.skip")
+    assert skip.get_attribute("href") == f"{browser.base_url}/#main"
+    assert skip.location["x"] >= 0  # shown once focused (off-screen before)
+    browser.screenshot("skip-link-focused")
+    skip.send_keys(Keys.ENTER)
+    assert driver.switch_to.active_element.tag_name == "main"
+    browser.check_page("dashboard-en")
