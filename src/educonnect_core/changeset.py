@@ -177,6 +177,17 @@ def when_fr(effective_from: dt.datetime, applied_at: dt.datetime) -> str:
     return on_time(effective_from)
 
 
+#: The kinds of :meth:`Changeset.counts` a school follows from one export to the next,
+#: with their labels (French, English): ``stats`` and the report show them in this order.
+TREND_COUNTS: Final = (
+    ("created", "comptes créés", "accounts created"),
+    ("deactivated", "désactivés", "deactivated"),
+    ("reactivated", "réactivés", "reactivated"),
+    ("records_updated", "fiches modifiées", "records updated"),
+    ("links_changed", "liens modifiés", "links changed"),
+)
+
+
 @attrs.frozen
 class Changeset:
     """Everything a synchronisation did (``applied``) or would do (``dry_run``).

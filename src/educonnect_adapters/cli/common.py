@@ -19,6 +19,7 @@ from educonnect_core.states import AccountState
 from educonnect_core.values import BirthDate, EmailAddress, Ine, MobilePhone, PersonName, Uai
 from educonnect_core.views import Person, person_of
 
+from .layout import output_width, table_lines
 from .settings import Settings
 
 __all__ = [
@@ -117,17 +118,12 @@ def print_json(data: Any, out: TextIO | None = None) -> None:
 def print_table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO | None = None
 ) -> None:
-    """A plain aligned text table (stable in tests and pipes)."""
+    """A plain aligned text table, fitted to the terminal (or ``COLUMNS``); one line
+    per row in a pipe (stable in tests and for ``grep``)."""
     text_rows = [[_cell(c) for c in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in text_rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     stream = out or sys.stdout
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
-    print(line, file=stream)
-    print("  ".join("-" * w for w in widths), file=stream)
-    for row in text_rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=stream)
+    for line in table_lines(list(headers), text_rows, output_width(stream)):
+        print(line, file=stream)
 
 
 def _cell(value: object) -> str:

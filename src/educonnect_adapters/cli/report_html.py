@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
 from educonnect_core.blockers import CATALOGUE, BlockerCode
+from educonnect_core.changeset import TREND_COUNTS
 from educonnect_core.origins import DataOrigin
 from educonnect_core.people import Profile
 from educonnect_core.routes import Route
@@ -417,17 +418,16 @@ def _persons(figures: Figures, w: Mapping[str, str]) -> str:
     return f'<div class="cards">{inner}</div>'
 
 
-_EXPORT_KINDS: Final = ("created", "deactivated", "reactivated", "records_updated", "links_changed")
-
-
 def _exports(figures: Figures, w: Mapping[str, str], tz: ZoneInfo, lang: str) -> str:
     if not figures.exports:
         return f'<p class="empty">{_e(w["no_export"])}</p>'
-    head = "".join(f'<th class="n">{_e(k)}</th>' for k in _EXPORT_KINDS)
+    head = "".join(
+        f'<th class="n">{_e(en if lang == "en" else fr)}</th>' for _, fr, en in TREND_COUNTS
+    )
     rows = "".join(
         f"<tr><td>{_e(shown_time(e.exported_at, lang, tz))}</td>"
         f"<td>{_e(shown_time(e.effective_from, lang, tz))}</td>"
-        + "".join(f'<td class="n">{export_counts(e).get(k, 0)}</td>' for k in _EXPORT_KINDS)
+        + "".join(f'<td class="n">{export_counts(e).get(k, 0)}</td>' for k, _, _ in TREND_COUNTS)
         + "</tr>"
         for e in figures.exports
     )

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from educonnect_core.blockers import CATALOGUE
+from educonnect_core.changeset import TREND_COUNTS
 from educonnect_core.observed_activity import DORMANT_AFTER, ObservedActivity
 from educonnect_core.people import Profile
 from educonnect_core.persons import PersonStatistics
@@ -173,7 +174,7 @@ def print_figures(settings: Settings, figures: Figures) -> None:
                 code.value,
                 n,
                 CATALOGUE[code].fix_in.value,
-                _short(t(*CATALOGUE[code].remedies(figures.origin))),
+                t(*CATALOGUE[code].remedies(figures.origin)),
             ]
             for code, n in figures.blockers.items()
         ],
@@ -201,9 +202,13 @@ def print_figures(settings: Settings, figures: Figures) -> None:
             )
         )
         return
-    kinds = ("created", "deactivated", "reactivated", "records_updated", "links_changed")
+    kinds = [kind for kind, _, _ in TREND_COUNTS]
     print_table(
-        [t("export du", "exported"), t("effectif", "effective"), *kinds],
+        [
+            t("export du", "exported"),
+            t("effectif", "effective"),
+            *(t(fr, en) for _, fr, en in TREND_COUNTS),
+        ],
         [
             [
                 shown_time(e.exported_at, settings.lang, settings.timezone),
@@ -303,7 +308,3 @@ def print_observed(settings: Settings, o: ObservedActivity) -> None:
             f"{t('inconnu', 'unknown') if r == 'unknown' else r} {n}" for r, n in o.by_route.items()
         )
         print(t(f"  par parcours : {routes}", f"  by route: {routes}"))
-
-
-def _short(text: str, width: int = 90) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

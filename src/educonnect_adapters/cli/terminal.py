@@ -17,6 +17,8 @@ import sys
 from collections.abc import Iterator
 from typing import Final, TextIO
 
+from .layout import output_width, wrap_prose
+
 __all__ = ["UNSAFE", "guarded_stdout", "visible"]
 
 #: C0 but tab and line feed, DEL, C1; ALM, LRM, RLM, the bidi embeddings, overrides
@@ -38,23 +40,45 @@ def visible(text: str) -> str:
 
 
 class _Visible(io.TextIOBase):
-    """A text stream writing :func:`visible` text to another."""
+    """A text stream writing :func:`visible` text to another, each line wrapped to
+    ``width`` when one is given (:func:`~.layout.wrap_prose`)."""
 
-    def __init__(self, target: TextIO) -> None:
+    def __init__(self, target: TextIO, width: int | None = None) -> None:
         super().__init__()
         self._target = target
+        self._width = width
+        self._pending = ""
 
     def write(self, text: str) -> int:
-        self._target.write(visible(text))
+        if self._width is None:
+            self._target.write(visible(text))
+            return len(text)
+        *lines, self._pending = (self._pending + text).split("\n")
+        for line in lines:
+            self._target.write(wrap_prose(visible(line), self._width) + "\n")
         return len(text)
 
     def flush(self) -> None:
         self._target.flush()
 
+    def finish(self) -> None:
+        """Write what is left of an unfinished line."""
+        if self._pending:
+            self._target.write(wrap_prose(visible(self._pending), self._width))
+            self._pending = ""
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
+
 
 @contextlib.contextmanager
 def guarded_stdout() -> Iterator[None]:
-    """Within the block, what is printed to ``sys.stdout`` goes through :func:`visible`."""
-    stream = _Visible(sys.stdout)
-    with contextlib.redirect_stdout(stream):
-        yield
+    """Within the block, what is printed to ``sys.stdout`` goes through :func:`visible`,
+    its lines wrapped to the terminal's width (or ``COLUMNS``)."""
+    stream = _Visible(sys.stdout, output_width(sys.stdout))
+    try:
+        with contextlib.redirect_stdout(stream):
+            yield
+    finally:
+        stream.finish()
