@@ -48,6 +48,7 @@ from .exports import (
     export_time,
     open_export,
 )
+from .settings import language
 from .terminal import visible
 
 __all__ = ["CheckReport", "build_report", "register", "run", "write_json"]
@@ -74,7 +75,7 @@ def register(sub: Any) -> None:
         metavar="UAI",
         help="the school: refuse files of another one (required for ONDE, whose files carry none)",
     )
-    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="language (fr)")
+    parser.add_argument("--lang", choices=("fr", "en"), help="language (fr)")
     parser.add_argument(
         "--at",
         type=aware,
@@ -92,6 +93,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    args.lang = language(args)
     at: dt.datetime = args.at or SystemClock().now()
     with cli_names(), open_export(Plugins.installed(), args.files, args.uai, at) as reader:
         when = export_time(reader.school, args.files, args.exported_at)

@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Administration des comptes EduConnect / EduConnect account administration",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument(
+        "--lang",
+        dest="lang_all",
+        choices=("fr", "en"),
+        help="language of every command's output (a command's own --lang wins)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:

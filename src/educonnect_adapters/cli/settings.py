@@ -1,9 +1,12 @@
 """Settings shared by the commands: the store, the language, who acts, channels.
 
-Values come from the command's options first, then from a settings file
-(``educonnect.toml`` in the current folder, or ``--config FILE``), then from the
-defaults: the store ``sqlite:///educonnect.db`` (a file in the current folder)
-and French. The file looks like::
+Values come from the command's options first, then from the environment
+(``EDUCONNECT_STORE``, ``EDUCONNECT_LANG``, ``EDUCONNECT_UAI``,
+``EDUCONNECT_TIMEZONE``), then from a settings file (``--config FILE`` or
+``EDUCONNECT_CONFIG``, else ``educonnect.toml`` in the current folder, else the
+user's own, :func:`user_config`), then from the defaults: the store
+``sqlite:///educonnect.db`` (a file in the current folder) and French. The file
+looks like::
 
     store = "sqlite:///educonnect.db"
     lang = "fr"
@@ -32,6 +35,7 @@ and French. The file looks like::
 from __future__ import annotations
 
 import argparse
+import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -59,9 +63,12 @@ __all__ = [
     "Settings",
     "add_actor_options",
     "add_common_options",
+    "language",
     "load",
     "open_store",
     "school_of",
+    "setting_from_env",
+    "user_config",
 ]
 
 DEFAULT_STORE: Final = "sqlite:///educonnect.db"
@@ -160,32 +167,61 @@ class Settings:
         return str(self.config_path) if self.config_path else "settings"
 
 
-def load(args: argparse.Namespace) -> Settings:
-    """Settings from the parsed options and the settings file."""
-    path: Path | None = getattr(args, "config", None)
-    explicit = path is not None
-    if path is None:
-        path = Path(DEFAULT_CONFIG)
-    data: dict[str, Any] = {}
-    if path.is_file():
-        data = _read_toml(path)
-    elif explicit:
-        raise InvalidValue("--config", str(path), "expected an existing settings file")
+def setting_from_env(name: str) -> str | None:
+    """``EDUCONNECT_<NAME>`` when set and not blank."""
+    value = os.environ.get(f"EDUCONNECT_{name.upper()}", "").strip()
+    return value or None
+
+
+def user_config() -> Path:
+    """The user's own settings file: ``educonnect/educonnect.toml`` under
+    ``XDG_CONFIG_HOME`` (default ``~/.config``), or ``%APPDATA%`` on Windows."""
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
     else:
-        path = None
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "educonnect" / DEFAULT_CONFIG
+
+
+def _config_path(args: argparse.Namespace) -> tuple[Path | None, str]:
+    """The settings file to read, and what named it (for an error)."""
+    given: Path | None = getattr(args, "config", None)
+    if given is not None:
+        return given, "--config"
+    if (named := setting_from_env("config")) is not None:
+        return Path(named), "EDUCONNECT_CONFIG"
+    for candidate in (Path(DEFAULT_CONFIG), user_config()):
+        if candidate.is_file():
+            return candidate, ""
+    return None, ""
+
+
+def load(args: argparse.Namespace) -> Settings:
+    """Settings from the parsed options, the environment and the settings file."""
+    path, named_by = _config_path(args)
+    data: dict[str, Any] = {}
+    if path is not None and path.is_file():
+        data = _read_toml(path)
+    elif path is not None:
+        raise InvalidValue(named_by, str(path), "expected an existing settings file")
     where = str(path) if path else "settings"
     _known_keys(data, where)
-    lang = getattr(args, "lang", None) or _text(data, "lang", where) or "fr"
-    if lang not in LANGS:
-        raise InvalidValue(f"{where}: lang", lang, f"expected one of {', '.join(LANGS)}")
-    raw_uai = getattr(args, "uai", None) or _text(data.get("actor", {}), "uai", where)
-    timezone = _text(data, "timezone", where) or "Europe/Paris"
+    lang = language(args, data, where)
+    raw_uai = (
+        getattr(args, "uai", None)
+        or setting_from_env("uai")
+        or _text(data.get("actor", {}), "uai", where)
+    )
+    timezone = setting_from_env("timezone") or _text(data, "timezone", where) or "Europe/Paris"
     try:
         RefreshSchedule(timezone=timezone)
     except InvalidValue as exc:
         raise InvalidValue(f"{where}: timezone", timezone, exc.reason) from None
     return Settings(
-        store_url=getattr(args, "store", None) or _text(data, "store", where) or DEFAULT_STORE,
+        store_url=getattr(args, "store", None)
+        or setting_from_env("store")
+        or _text(data, "store", where)
+        or DEFAULT_STORE,
         lang=lang,
         uai=Uai.parse(raw_uai) if raw_uai else None,
         timezone=timezone,
@@ -194,6 +230,24 @@ def load(args: argparse.Namespace) -> Settings:
         file=data,
         options=vars(args),
     )
+
+
+def language(
+    args: argparse.Namespace, data: Mapping[str, Any] | None = None, where: str = "settings"
+) -> str:
+    """The output language: the command's ``--lang``, the one given before the command
+    (``educonnect --lang en stats``), ``EDUCONNECT_LANG``, the file's, else French."""
+    lang = (
+        getattr(args, "lang", None)
+        or getattr(args, "lang_all", None)
+        or setting_from_env("lang")
+        or (_text(data, "lang", where) if data is not None else None)
+        or "fr"
+    )
+    if lang not in LANGS:
+        source = where if data is not None and data.get("lang") == lang else "language"
+        raise InvalidValue(f"{source}: lang", lang, f"expected one of {', '.join(LANGS)}")
+    return lang
 
 
 #: the keys of the settings file and of its tables (``None``: any key, e.g. a
