@@ -14,13 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import attrs
+from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from educonnect_adapters.system import SecretsRandom
 from educonnect_core.accounts import Account
@@ -33,7 +35,8 @@ from educonnect_core.errors import (
     PermissionDenied,
 )
 from educonnect_core.people import Profile
-from educonnect_core.permissions import Right, authorize
+from educonnect_core.permissions import Right, authorize, authorize_request
+from educonnect_core.ports import Clock
 from educonnect_core.service import (
     ActionNotAllowed,
     ActionResult,
@@ -42,10 +45,11 @@ from educonnect_core.service import (
     Selection,
     Session,
 )
+from educonnect_core.states import AccountState
 from educonnect_core.views import person_of
 
 from . import catalogue
-from .letters import Delivered, LetterBox, Printer
+from .letters import Delivered, LetterBox, Letters, Printer
 
 if TYPE_CHECKING:
     from .app import _Caller, _Module
@@ -91,6 +95,7 @@ class ActionPages:
         self.letters = LetterBox(
             settings.letters_dir, settings.secret_key, module.clock, settings.letters_kept
         )
+        self.results = _Results(settings.secret_key, module.clock, settings.letters_kept)
 
     # -- what a page offers --------------------------------------------------------
 
@@ -200,12 +205,32 @@ class ActionPages:
             return self._done(request, caller, action, account_id, refusal=exc.reason_fr)
         except ConcurrentModification:
             return self._done(request, caller, action, account_id, concurrent=True)
-        delivered = None
+        letters = None
         if printer is not None and result.notification is not None:
             delivered = self.letters.deliver(
                 self.m.store, printer, [result.notification], timezone=self.m.settings.timezone
             )
-        return self._done(request, caller, action, account_id, result=result, delivered=delivered)
+            letters = delivered.letters
+        # the result is a page of its own: reloading it does not send the form again
+        # (a second resend or reset would issue yet another password)
+        done = self.m.path(request, "action_done", account_id=account_id, action=action.value)
+        query = urlencode({"r": self.results.dump(session, result, letters)})
+        return RedirectResponse(f"{done}?{query}", status_code=303)
+
+    def done(self, request: Request) -> Response:
+        """The result of an action, from the signed note the action redirected with."""
+        caller, session = self.m.signed_in(request)
+        if isinstance(session, Response):
+            return session
+        shown = self.results.load(session, request.query_params.get("r"))
+        account_id = str(request.path_params["account_id"])
+        action = _BY_NAME.get(str(request.path_params["action"]))
+        if shown is None or shown[0].account_id != account_id or shown[0].action is not action:
+            return self.m.error(request, caller, 404, "not_found")
+        result, letters = shown
+        return self._done(
+            request, caller, result.action, account_id, result=result, letters=letters
+        )
 
     def _call(
         self, session: Session, action: Action, account_id: str, reason: str | None
@@ -257,7 +282,7 @@ class ActionPages:
         account_id: str,
         *,
         result: ActionResult | None = None,
-        delivered: Delivered | None = None,
+        letters: Letters | None = None,
         refusal: str | None = None,
         concurrent: bool = False,
     ) -> Response:
@@ -271,7 +296,7 @@ class ActionPages:
             result=result,
             refusal=refusal,
             concurrent=concurrent,
-            delivered=delivered,
+            letters=letters,
             kept_minutes=self._kept_minutes(),
         )
 
@@ -323,21 +348,15 @@ class ActionPages:
         )
 
     def _denied_all(self, request: Request, caller: _Caller, session: Session) -> Response:
+        """Why ``session`` may notify no profile: its access context or delegation,
+        an action its role does not cover, or responsables off the network."""
         try:
-            uai = session.actor.uai
-            assert uai is not None
-            authorize(
-                session.actor,
-                session.access,
-                Action.NOTIFY,
-                uai=uai,
-                profile=Profile.ELEVE,
-                at=self.m.clock.now(),
-            )
+            authorize_request(session.actor, session.access, Action.NOTIFY, self.m.clock.now())
         except PermissionDenied as exc:
-            kind = _ACCESS_REFUSALS.get(exc.missing_right, "action")
-            return self.m.error(request, caller, 403, kind)
-        return self.m.error(request, caller, 403, "action")  # pragma: no cover
+            return self.m.error(
+                request, caller, 403, _ACCESS_REFUSALS.get(exc.missing_right, "action")
+            )
+        return self.m.error(request, caller, 403, "network")
 
     async def preview(self, request: Request) -> Response:
         """The dry run: who gets a letter, who is left out and why."""
@@ -424,7 +443,7 @@ class ActionPages:
             unchanged=self._named(bulk.unchanged),
             refused=self._named(bulk.refused),
             excluded=sorted(bulk.excluded.items(), key=lambda item: item[0].value),
-            delivered=delivered,
+            letters=delivered.letters if delivered else None,
             kept_minutes=self._kept_minutes(),
         )
 
@@ -478,6 +497,68 @@ class ActionPages:
 _ISSUING: Final = frozenset(
     {Action.NOTIFY, Action.RESEND_NOTIFICATION, Action.RESET_PASSWORD, Action.RECALL_IDENTIFIER}
 )
+
+
+class _Results:
+    """The result of an action carried to its page in the URL, signed for the
+    actor (id, role, school) and dated: no other caller reads it, and it lapses
+    with the letters it names."""
+
+    def __init__(self, secret_key: bytes, clock: Clock, kept: dt.timedelta) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt="educonnect.web.result")
+        self._clock = clock
+        self._kept = kept
+
+    def dump(self, session: Session, result: ActionResult, letters: Letters | None) -> str:
+        payload = {
+            "who": _who(session),
+            "at": self._clock.now().timestamp(),
+            "action": result.action.value,
+            "id": result.account_id,
+            "outcome": result.outcome.value,
+            "before": result.before.value if result.before else None,
+            "after": result.after.value if result.after else None,
+            "code": result.code,
+            "why": result.reason_fr,
+            "letters": [letters.token, list(letters.files), [list(f) for f in letters.failed]]
+            if letters
+            else None,
+        }
+        return str(self._serializer.dumps(payload))
+
+    def load(
+        self, session: Session, note: str | None
+    ) -> tuple[ActionResult, Letters | None] | None:
+        if not note:
+            return None
+        try:
+            payload: Any = self._serializer.loads(note)
+            at = dt.datetime.fromtimestamp(float(payload["at"]), dt.UTC)
+            if payload["who"] != _who(session) or self._clock.now() - at >= self._kept:
+                return None
+            result = ActionResult(
+                Action(payload["action"]),
+                str(payload["id"]),
+                Outcome(payload["outcome"]),
+                AccountState(payload["before"]) if payload["before"] else None,
+                AccountState(payload["after"]) if payload["after"] else None,
+                payload["code"],
+                payload["why"],
+            )
+            letters = None
+            if payload["letters"] is not None:
+                token, files, failed = payload["letters"]
+                letters = Letters(
+                    str(token), tuple(map(str, files)), tuple((str(a), str(r)) for a, r in failed)
+                )
+        except (BadSignature, KeyError, TypeError, ValueError):
+            return None
+        return result, letters
+
+
+def _who(session: Session) -> list[str]:
+    actor = session.actor
+    return [actor.actor_id, actor.role.value, str(actor.uai)]
 
 
 def _allowed(session: Session, action: Action, uai: Any, profile: Profile, at: dt.datetime) -> bool:

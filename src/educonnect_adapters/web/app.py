@@ -89,6 +89,7 @@ def create_app(
         Route("/accounts/{account_id}", module.account, name="account"),
         Route("/accounts/{account_id}/{action}", module.actions.ask, methods=["POST"]),
         Route("/accounts/{account_id}/{action}/confirm", module.actions.confirm, methods=["POST"]),
+        Route("/accounts/{account_id}/{action}/done", module.actions.done, methods=["GET"]),
         Route("/notify", module.actions.bulk_form, methods=["GET"], name="notify"),
         Route("/notify/preview", module.actions.preview, methods=["POST"]),
         Route("/notify/apply", module.actions.apply, methods=["POST"]),
@@ -228,6 +229,11 @@ class _Module:
     @staticmethod
     def text(caller: _Caller, key: str, **values: object) -> str:
         return catalogue.text(caller.lang, key, **values)
+
+    @staticmethod
+    def path(request: Request, name: str, **params: str) -> str:
+        """The path of page ``name`` where the module is mounted."""
+        return _path(request, name, **params)
 
     def render(
         self,
@@ -633,6 +639,7 @@ _PATHS: Final = {
     "account": "/accounts/{account_id}",
     "action": "/accounts/{account_id}/{action}",
     "action_confirm": "/accounts/{account_id}/{action}/confirm",
+    "action_done": "/accounts/{account_id}/{action}/done",
     "notify": "/notify",
     "notify_preview": "/notify/preview",
     "notify_apply": "/notify/apply",

@@ -102,6 +102,12 @@ MESSAGES: Final[Mapping[str, tuple[str, str]]] = {
         "Votre rôle, ou votre délégation, ne couvre pas cette action sur ce compte.",
         "Your role, or your delegation, does not cover this action on this account.",
     ),
+    "error.network.title": ("Réseau administratif requis", "Administrative network required"),
+    "error.network": (
+        "Les comptes responsables se gèrent depuis le réseau administratif de "
+        "l'établissement uniquement.",
+        "Parent accounts are managed from the school's administrative network only.",
+    ),
     "error.letters.title": ("Courriers impossibles", "Letters unavailable"),
     "error.letters": (
         "Les courriers ne peuvent pas être produits sur ce serveur (canal papier "

@@ -32,7 +32,7 @@ from educonnect_core.plugins import Plugins
 from educonnect_core.ports import Clock
 from educonnect_core.storage import Store
 
-__all__ = ["Delivered", "LetterBox", "Printer"]
+__all__ = ["Delivered", "LetterBox", "Letters", "Printer"]
 
 _TOKEN: Final = re.compile(r"^([0-9a-f]{32})-([0-9]{1,12})-([0-9a-f]{64})$")
 _FILE: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.pdf$")
@@ -48,12 +48,29 @@ class Printer:
 
 
 @attrs.frozen
+class Letters:
+    """What a page says of a delivery: its folder token, its PDFs, and the
+    notifications not printed (account id, reason)."""
+
+    token: str
+    files: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen
 class Delivered:
     """One delivery: the channel's report, and the folder token and PDF names."""
 
     batch: BatchResult
     token: str
     files: tuple[str, ...]
+
+    @property
+    def letters(self) -> Letters:
+        failed = tuple(
+            (r.account_id, r.reason or "") for r in self.batch.reports if not r.delivered
+        )
+        return Letters(self.token, self.files, failed)
 
 
 class LetterBox:

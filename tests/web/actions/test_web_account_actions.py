@@ -282,3 +282,29 @@ def test_signed_out_the_actions_lead_to_the_sign_in_form(
     assert answer.status_code == 303
     assert answer.headers["location"] == "/signin"
     assert state(store, ZOE) is AccountState.NOT_ACTIVATED
+
+
+def test_the_result_is_a_page_of_its_own_that_reloads_without_acting_again(
+    signed_in: SignedIn, store: Store, clock: FakeClock
+) -> None:
+    head = signed_in("ce-0001", ON_NETWORK)
+    _do(head, ZOE, "notify")
+    sent = post(head, f"/accounts/{ZOE}/resend_notification/confirm")
+    assert sent.history[0].status_code == 303
+    done = sent.url
+    assert done.path == f"/accounts/{ZOE}/resend_notification/done"
+    again = head.get(str(done))
+    assert again.status_code == 200
+    assert letters(again.text) == letters(sent.text)
+    assert len(events(store, ZOE, Action.RESEND_NOTIFICATION)) == 1  # nothing sent twice
+    english = html.unescape(head.get(f"{done}&lang=en").text)
+    assert "Result: Resend the notification" in english
+    assert "Done. Account state: notified → notified." not in english  # same state: not said
+    # the note is its actor's, untouchable and short-lived
+    assert signed_in("adj-0002", ON_NETWORK).get(str(done)).status_code == 404
+    note = done.params["r"]
+    assert head.get(f"{done.path}?r={note[:-2]}xx").status_code == 404
+    assert head.get(f"/accounts/{LUCAS}/resend_notification/done?r={note}").status_code == 404
+    assert head.get(f"/accounts/{ZOE}/notify/done?r={note}").status_code == 404
+    clock.advance(dt.timedelta(hours=1))
+    assert signed_in("ce-0001", ON_NETWORK).get(str(done)).status_code == 404

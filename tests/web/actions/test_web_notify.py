@@ -133,3 +133,11 @@ def test_the_preview_in_english(signed_in: SignedIn) -> None:
     assert "Notification preview" in preview
     assert "student, the whole school" in preview
     assert "Will get a letter (4)" in preview
+
+
+def test_off_the_network_a_directeur_d_ecole_has_nobody_to_notify(signed_in: SignedIn) -> None:
+    director = signed_in("dir-0003", OUTSIDE)
+    assert 'href="/notify"' not in director.get("/").text
+    page = director.get("/notify")
+    assert page.status_code == 403
+    assert "depuis le réseau administratif de l&#39;établissement uniquement" in page.text
