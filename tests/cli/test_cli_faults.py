@@ -3,6 +3,7 @@ traceback, the store as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -35,7 +36,7 @@ def one_line(result: Outcome) -> str:
 def schools(store: Path) -> list[str]:
     if not store.exists():
         return []
-    with sqlite3.connect(store) as conn:
+    with contextlib.closing(sqlite3.connect(store)) as conn:  # a sqlite3 'with' does not close
         return [uai for (uai,) in conn.execute("SELECT uai FROM schools")]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -36,7 +37,7 @@ def _feed(path: Path, *, shuffle: int | None = None) -> Path:
 
 
 def _contents(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn:  # a sqlite3 'with' does not close
         accounts = conn.execute(
             "SELECT account_id, state, activated_at, route FROM accounts ORDER BY account_id"
         ).fetchall()
