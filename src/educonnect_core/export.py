@@ -16,6 +16,7 @@ from .findings import Finding, Severity
 from .garbled import garbled
 from .people import Degree, Eleve, Link, Profile, Responsable, School
 from .ports import ClosedOnExit, ExportReader
+from .progress import NO_PROGRESS, Progress, tracked
 from .values import Ine, PersonName
 
 __all__ = ["Export", "LinkKey", "account_holders"]
@@ -56,11 +57,12 @@ class Export:
     kind: str = "export"  # the source kind of the reader it was read from
 
     @classmethod
-    def read(cls, reader: ExportReader) -> Export:
+    def read(cls, reader: ExportReader, progress: Progress = NO_PROGRESS) -> Export:
+        """Every stream of ``reader``, each reported to ``progress`` as it is read."""
         school = reader.school
-        eleves = list(reader.eleves())
-        responsables = list(reader.responsables())
-        links = list(reader.links())
+        eleves = list(tracked(progress, "eleves", reader.eleves()))
+        responsables = list(tracked(progress, "responsables", reader.responsables()))
+        links = list(tracked(progress, "links", reader.links()))
         export = cls.of(school, eleves, responsables, links, findings=reader.findings)
         return attrs.evolve(export, kind=reader.kind)
 

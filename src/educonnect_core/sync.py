@@ -55,6 +55,7 @@ from .errors import EduconnectError, InvalidValue, NotFound
 from .export import Export, LinkKey
 from .people import Eleve, Link, Profile, Responsable, ResponsibilityLevel, School
 from .ports import ExportReader
+from .progress import NO_PROGRESS, Progress
 from .routes import Route
 from .schedule import RefreshSchedule
 from .serialization import dumps, loads
@@ -156,6 +157,8 @@ class SyncOptions:
     #: accounts, when the school has at least ``guard_minimum`` live accounts
     max_deactivated_share: float = 0.3
     guard_minimum: int = 50
+    #: told how far reading, planning and writing are (:mod:`~educonnect_core.progress`)
+    progress: Progress = attrs.field(default=NO_PROGRESS, eq=False, repr=False)
 
 
 # --------------------------------------------------------------------------- journal
@@ -248,6 +251,18 @@ class _Plan:
     not_opened: list[tuple[Profile, str]] = attrs.Factory(list)
     #: the eligibility of every live account touched, by account id (``check``)
     eligibilities: dict[str, Eligibility] = attrs.Factory(dict)
+
+    def size(self) -> int:
+        """How many rows writing the plan takes (what progress counts)."""
+        return (
+            len(self.eleves)
+            + len(self.responsables)
+            + len(self.upsert_links)
+            + len(self.delete_links)
+            + len(self.new_accounts)
+            + len(self.changed_accounts)
+            + len(self.snapshots)
+        )
 
 
 R = TypeVar("R", bound=Eleve | Responsable)
@@ -398,8 +413,9 @@ def synchronise(
     ``options.dry_run`` the same changeset is computed and nothing is written.
     """
     bounded("synchronise: at", at)
+    progress = options.progress
     if not isinstance(export, Export):
-        export = Export.read(export)
+        export = Export.read(export, progress)
     exported_at = _export_time(export, options, at)
     school = attrs.evolve(export.school, exported_at=exported_at)
     uai = school.uai
@@ -407,8 +423,10 @@ def synchronise(
     ctx = EvaluationContext.for_school(school, effective, options.schedule)
     with store.unit_of_work() as uow:
         _check_order(uow, uai, exported_at, options.force)
+        progress.begin("plan", len(export.eleves) + len(export.responsables))
         stored = _Stored.load(uow, uai)
         plan = _plan(uai, export, stored, ctx)
+        progress.end("plan")
         changeset = Changeset(
             uai=uai,
             exported_at=exported_at,
@@ -426,7 +444,8 @@ def synchronise(
         if options.dry_run or changeset.noop:
             return changeset
         _check_deactivations(uai, stored, changeset, options)
-        _write(uow, uai, school, plan, fresh=stored.school is None)
+        progress.begin("write", plan.size())
+        _write(uow, uai, school, plan, fresh=stored.school is None, progress=progress)
         uow.exports.append(
             AppliedExport(
                 uai=uai,
@@ -439,6 +458,7 @@ def synchronise(
             )
         )
         uow.commit()
+        progress.end("write")
     return changeset
 
 
@@ -468,22 +488,37 @@ def _check_deactivations(
     raise TooManyDeactivations(uai, deactivated, live, share)
 
 
-def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan, *, fresh: bool) -> None:
-    """Write the plan; ``fresh``: the store did not hold the school."""
+def _write(
+    uow: UnitOfWork,
+    uai: Uai,
+    school: School,
+    plan: _Plan,
+    *,
+    fresh: bool,
+    progress: Progress = NO_PROGRESS,
+) -> None:
+    """Write the plan (each part reported done to ``progress`` as ``write``);
+    ``fresh``: the store did not hold the school."""
     people = uow.people
     people.upsert_school(school)
     if plan.eleves:
         people.upsert_eleves(uai, plan.eleves)
+        progress.advance("write", len(plan.eleves))
     if plan.responsables:
         people.upsert_responsables(uai, plan.responsables)
+        progress.advance("write", len(plan.responsables))
     if plan.delete_links:
         people.delete_links(uai, plan.delete_links)
+        progress.advance("write", len(plan.delete_links))
     if plan.upsert_links:
         people.upsert_links(uai, plan.upsert_links)
+        progress.advance("write", len(plan.upsert_links))
     if plan.new_accounts:
         uow.accounts.add_many(plan.new_accounts)
+        progress.advance("write", len(plan.new_accounts))
     if plan.changed_accounts:
         update_all(uow.accounts, plan.changed_accounts)
+        progress.advance("write", len(plan.changed_accounts))
     if plan.snapshots and fresh:
         uow.eligibility.put_many(plan.snapshots)  # a new school: nothing to compare with
     elif plan.snapshots:
@@ -491,6 +526,7 @@ def _write(uow: UnitOfWork, uai: Uai, school: School, plan: _Plan, *, fresh: boo
         changed = [s for s in plan.snapshots if stored.get(s.account_id) != s]
         if changed:
             uow.eligibility.put_many(changed)
+    progress.advance("write", len(plan.snapshots))
 
 
 _Decision = tuple[Account, AccountChangeKind, str | None]

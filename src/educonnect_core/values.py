@@ -185,8 +185,8 @@ class PersonName:
 
         FranceConnect gives the birth name and every given name, the school its usage
         name and the prénom used: the nom may be the usage or the family name, and
-        the given names must begin with the prénom (« Zoé Marie » for « Zoé »), all
-        folded (accents, case, hyphens and apostrophes as spaces).
+        the given names must begin with the prénom (« Zoé Marie » for « Zoé », not
+        « Zoé-Anne », a compound prénom), accents and case folded.
         """
         if last is not None and _words(last) not in (_words(self.last), _words(self.family)):
             return False
@@ -200,8 +200,9 @@ class PersonName:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    """``text`` folded, cut into words at spaces, hyphens and apostrophes."""
-    return tuple(re.split(r"[\s\-'’]+", fold(text).strip())) if text.strip() else ()
+    """``text`` folded, cut into words at spaces (a hyphen makes one compound name:
+    « Zoé-Anne » is not « Zoé »)."""
+    return tuple(fold(text).split())
 
 
 def fold(text: str) -> str:

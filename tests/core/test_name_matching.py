@@ -17,11 +17,11 @@ MARRIED = PersonName.from_source("DURAND", "Anne-Sophie", "Dupont")
     ("last", "first"),
     [
         ("DURAND", "Anne-Sophie"),
-        ("Dupont", "ANNE SOPHIE"),  # FranceConnect gives the birth name
-        ("dupont", "Anne Sophie Marie"),  # and every given name
+        ("Dupont", "ANNE-SOPHIE"),  # FranceConnect gives the birth name
+        ("dupont", "Anne-Sophie Marie"),  # and every given name
         ("Durand", None),
         (None, "anne-sophie"),
-        ("DÛRAND", "Anne Sophie"),
+        ("DÛRAND", "Anne-Sophîe"),
     ],
 )
 def test_usage_or_family_name_and_given_names_starting_with_the_prenom(
@@ -32,7 +32,13 @@ def test_usage_or_family_name_and_given_names_starting_with_the_prenom(
 
 @pytest.mark.parametrize(
     ("last", "first"),
-    [("MARTIN", "Anne-Sophie"), ("DURAND", "Anne"), ("DURAND", "Sophie Anne"), ("DURAND", "")],
+    [
+        ("MARTIN", "Anne-Sophie"),
+        ("DURAND", "Anne"),
+        ("DURAND", "Anne Sophie"),  # a hyphen makes one compound prénom
+        ("DURAND", "Anne-Sophie-Marie"),
+        ("DURAND", ""),
+    ],
 )
 def test_another_name_is_not_this_person(last: str, first: str) -> None:
     assert not MARRIED.answers_to(last, first)

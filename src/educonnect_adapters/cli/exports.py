@@ -20,9 +20,8 @@ import datetime as dt
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from pathlib import Path, PurePath
-from types import TracebackType
-from typing import Any, Final, Self
+from pathlib import Path
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -30,9 +29,10 @@ import attrs
 from educonnect_core.changeset import Changeset
 from educonnect_core.errors import InvalidValue, SourceError
 from educonnect_core.findings import Finding
-from educonnect_core.people import Eleve, Link, Profile, Responsable, School
+from educonnect_core.people import Profile, School
 from educonnect_core.plugins import Plugins
-from educonnect_core.ports import ClosedOnExit, ExportReader
+from educonnect_core.ports import ExportReader
+from educonnect_core.progress import NO_PROGRESS, Progress
 from educonnect_core.schedule import RefreshSchedule
 from educonnect_core.shown_times import shown_time
 from educonnect_core.sources import ReadOptions
@@ -40,12 +40,11 @@ from educonnect_core.sync import SyncOptions, synchronise
 from educonnect_core.timebounds import bounded
 
 from .common import now, print_json, to_jsonable, tr
+from .progress import TerminalProgress
 from .settings import Settings, add_common_options, load, open_store
 
 __all__ = [
-    "Counting",
     "ExportTime",
-    "Progress",
     "add_export_options",
     "apply_export",
     "aware",
@@ -54,6 +53,7 @@ __all__ = [
     "export_time",
     "open_export",
     "print_findings",
+    "progress_of",
 ]
 
 #: Source kinds whose files carry no school year: the reader takes it from
@@ -201,17 +201,20 @@ def apply_export(args: argparse.Namespace) -> int:
     paths: list[Path] = list(args.files)
     at = now()
     uai = settings.uai.value if settings.uai else None
+    progress = progress_of(args, settings)
+    progress.begin("open")
     with cli_names(), open_export(Plugins.installed(), paths, uai, at) as reader:
+        progress.end("open")
         when = export_time(reader.school, paths, args.exported_at)
         options = SyncOptions(
             schedule=RefreshSchedule(timezone=settings.timezone),
             force=args.force,
             dry_run=args.dry_run,
             exported_at=when.at,
+            progress=progress,
         )
-        show_progress = not args.no_progress and not settings.json and sys.stderr.isatty()
-        with open_store(settings) as store, Progress(show_progress) as progress:
-            changeset = synchronise(store, Counting(reader, progress), at, options)
+        with open_store(settings) as store:
+            changeset = synchronise(store, reader, at, options)
     if settings.json:
         document = to_jsonable(changeset)
         document["exported_at_source"] = when.source
@@ -221,6 +224,18 @@ def apply_export(args: argparse.Namespace) -> int:
     print_changeset(settings, changeset, when, args.details)
     print_findings(settings, changeset.findings)
     return 0
+
+
+#: Tasks of the command line itself (the library's are in ``progress.TASKS``).
+_TASKS: Final = {"open": ("fichiers ouverts et vérifiés", "files opened and checked")}
+
+
+def progress_of(args: argparse.Namespace, settings: Settings) -> Progress:
+    """A terminal progress display on standard error, unless it is not a terminal,
+    the output is JSON or ``--no-progress`` was given."""
+    if args.no_progress or settings.json or not sys.stderr.isatty():
+        return NO_PROGRESS
+    return TerminalProgress(sys.stderr, settings.lang, labels=_TASKS)
 
 
 def _not_opened(changeset: Changeset) -> dict[str, int]:
@@ -308,86 +323,3 @@ def print_findings(settings: Settings, findings: Sequence[Finding]) -> None:
             "  (details: educonnect check FILE...)",
         )
     )
-
-
-class Counting(ClosedOnExit):
-    """An :class:`ExportReader` that reports each record read to the progress bar."""
-
-    def __init__(self, reader: ExportReader, progress: Progress) -> None:
-        self._reader = reader
-        self._progress = progress
-
-    @property
-    def kind(self) -> str:
-        return self._reader.kind
-
-    @property
-    def school(self) -> School:
-        return self._reader.school
-
-    def eleves(self) -> Iterator[Eleve]:
-        return self._progress.track("eleves", self._reader.eleves())
-
-    def responsables(self) -> Iterator[Responsable]:
-        return self._progress.track("responsables", self._reader.responsables())
-
-    def links(self) -> Iterator[Link]:
-        return self._progress.track("links", self._reader.links())
-
-    @property
-    def findings(self) -> Sequence[Finding]:
-        return self._reader.findings
-
-    @property
-    def files(self) -> Sequence[str | PurePath]:
-        return self._reader.files
-
-    def close(self) -> None:
-        self._reader.close()
-
-
-class Progress:
-    """A rich progress display on a terminal; nothing otherwise."""
-
-    def __init__(self, enabled: bool) -> None:
-        self._enabled = enabled
-        self._progress: Any = None
-
-    def __enter__(self) -> Self:
-        if self._enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TextColumn("{task.completed:>9,d}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._progress.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def track(self, what: str, items: Iterator[Any]) -> Iterator[Any]:
-        if self._progress is None:
-            yield from items
-            return
-        task = self._progress.add_task(what, total=None)
-        step = 0
-        for item in items:
-            step += 1
-            if step == 500:
-                self._progress.advance(task, step)
-                step = 0
-            yield item
-        self._progress.advance(task, step)

@@ -13,7 +13,6 @@ matter.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, Final
@@ -21,10 +20,11 @@ from typing import Any, Final
 from educonnect_core.observed import SignInRecorder, SignInSummary
 from educonnect_core.permissions import AccessContext, Actor
 from educonnect_core.plugins import Plugins
+from educonnect_core.progress import tracked
 from educonnect_core.service import Session
 
 from .common import now, print_json, tr
-from .exports import Progress
+from .exports import progress_of
 from .settings import Settings, add_common_options, load, open_store
 
 __all__ = ["FEED_ACTOR", "register", "run"]
@@ -61,10 +61,10 @@ def run(args: argparse.Namespace) -> int:
     session = Session(
         Actor.identity_provider(FEED_ACTOR), AccessContext(administrative_network=True)
     )
-    show_progress = not args.no_progress and not settings.json and sys.stderr.isatty()
-    with open_store(settings) as store, Progress(show_progress) as progress:
+    progress = progress_of(args, settings)
+    with open_store(settings) as store:
         recorder = SignInRecorder(store, _Clock(), session)
-        read = progress.track(tr(settings, "Connexions lues", "Sign-ins read"), feed.sign_ins())
+        read = tracked(progress, tr(settings, "connexions lues", "sign-ins read"), feed.sign_ins())
         summary = recorder.record_many(read, dry_run=args.dry_run)
     if settings.json:
         print_json({"dry_run": args.dry_run, "summary": summary, "findings": feed.findings})

@@ -10,21 +10,10 @@ from educonnect_core.ports import SourceOptions
 from educonnect_core.sources import ReadOptions
 
 from .envelope import FileKind
-from .inputs import Input, Prolog, open_input
+from .kind import sniff
 from .reader import SiecleFile, SiecleReader
 
 __all__ = ["open_siecle", "sniff"]
-
-_PREFIX = "BEE_"
-
-
-def sniff(path: Path, max_bytes: int) -> tuple[Input, Prolog] | None:
-    """The input and prolog of ``path`` if it is a BEE file, else ``None``."""
-    source = open_input(path, max_bytes)
-    prolog = source.prolog()
-    if prolog is None or not prolog.root.startswith(_PREFIX):
-        return None
-    return source, prolog
 
 
 def open_siecle(paths: Sequence[Path], options: SourceOptions | None = None) -> SiecleReader | None:

@@ -29,6 +29,7 @@ from .codes import finding
 from .envelope import KNOWN_VERSIONS, Envelope, FileKind, parse_date, read_parametres
 from .index import StudentIndex
 from .inputs import Input, Prolog
+from .kind import SOURCE_KIND
 from .records import (
     ELEVE_FIELDS,
     LINK_FIELDS,
@@ -46,7 +47,6 @@ from .xmlstream import EncodingError, Layout, StreamFacts, iter_records
 
 __all__ = ["SOURCE_KIND", "SiecleFile", "SiecleReader"]
 
-SOURCE_KIND: Final = "siecle"
 #: The sections of ``DONNEES`` in each kind of file, section → its records' tag
 #: (the format's; any other element there is reported ``UNKNOWN_ELEMENT``).
 SECTIONS: Final[dict[FileKind, dict[str, str]]] = {
