@@ -65,7 +65,7 @@ def test_the_dashboard_shows_the_store_s_figures(
         assert f'{code.value}</a></th>\n    <td class="n">{n}</td>' in html
     assert f'<span class="n">{figures.blocked_to_activate}</span>' in html
     assert "Exports appliqués" in html
-    assert "12/01/2026 07:42" in html  # the export's time, in Paris time
+    assert "12/01/2026 07:42 UTC+01:00" in html  # the export's time, in Paris time
 
 
 def test_the_dashboard_in_english(signed_in: SignedIn) -> None:
@@ -194,7 +194,7 @@ def test_the_account_page_shows_data_state_routes_blockers_and_history(
     assert '<dd class="state">non activé</dd>' in html
     assert "<code>INVALID_BIRTH_DATE</code>" in html
     assert "Corriger la date de naissance de l&#39;élève dans SIECLE" in html
-    assert "effet le 14/01/2026 06:00" in html  # the next-morning rule
+    assert "effet le 14/01/2026 06:00 UTC+01:00" in html  # the next-morning rule
     assert "Historique" in html
 
 

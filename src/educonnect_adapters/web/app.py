@@ -8,6 +8,7 @@ on the server (Jinja2, autoescaped) and need no JavaScript.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Final
@@ -37,6 +38,7 @@ from educonnect_core.ports import Clock
 from educonnect_core.routes import Route as ActivationRoute
 from educonnect_core.schedule import RefreshSchedule
 from educonnect_core.service import Session
+from educonnect_core.shown_times import shown_time
 from educonnect_core.states import AccountState
 from educonnect_core.storage import AccountQuery, Store
 from educonnect_core.values import Invalid
@@ -261,9 +263,9 @@ class _Module:
         def when(value: Any) -> str:
             if value is None:
                 return "–"
-            if hasattr(value, "astimezone") and hasattr(value, "hour"):
-                return str(value.astimezone(zone).strftime("%d/%m/%Y %H:%M"))
-            return str(value.strftime("%d/%m/%Y"))
+            if isinstance(value, dt.datetime):
+                return shown_time(value, lang, zone)
+            return str(value.strftime("%Y-%m-%d" if lang == "en" else "%d/%m/%Y"))
 
         def show(value: object) -> str:
             if value is None:
