@@ -104,6 +104,10 @@ def test_serve_answers_over_http_and_signs_in(served: tuple[str, str]) -> None:
         (["--proxy-auth"], "expected at least one --trusted-proxy"),
         (["--staff", "x", "--host", "0.0.0.0", "--insecure-cookies"], "loopback"),
         (["--proxy-auth", "--trusted-proxy", "10.0.0.0/33"], "--trusted-proxy"),
+        (
+            ["--proxy-auth", "--trusted-proxy", "127.0.0.1/32", "--letters-dir", "nowhere"],
+            "--letters-dir",
+        ),
     ],
 )
 def test_serve_refuses_bad_options_with_exit_code_2(
@@ -119,3 +123,21 @@ def test_serve_refuses_bad_options_with_exit_code_2(
     assert code == 2
     assert message in err
     assert err.count("\n") == 1
+
+
+def test_serve_shares_a_letters_folder_between_processes(tmp_path: Path) -> None:
+    from educonnect_adapters.web import standalone
+
+    _, settings = standalone.build(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        host="127.0.0.1",
+        staff_file=None,
+        proxy_auth=True,
+        administrative_networks=[],
+        trusted_proxies=["127.0.0.1/32"],
+        secret_key_file=None,
+        insecure_cookies=False,
+        lang="fr",
+        letters_dir=tmp_path,
+    )
+    assert settings.letters_dir == tmp_path

@@ -63,6 +63,13 @@ def register(sub: Any) -> None:
         action="store_true",
         help="cookies without Secure, for http://localhost tests only",
     )
+    parser.add_argument(
+        "--letters-dir",
+        metavar="FOLDER",
+        type=Path,
+        help="where printed letters wait to be downloaded (shared by every process "
+        "serving the store; default: a private temporary folder per process)",
+    )
     parser.add_argument("--lang", choices=LANGS, help="default language of the pages (fr)")
     parser.set_defaults(handler=run)
 
@@ -91,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         secret_key_file=args.secret_key_file,
         insecure_cookies=args.insecure_cookies,
         lang=settings.lang,
+        letters_dir=args.letters_dir,
     )
     code: int = standalone.serve(
         app, host=args.host, port=args.port, trusted_proxies=args.trusted_proxy

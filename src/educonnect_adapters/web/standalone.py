@@ -34,6 +34,7 @@ def build(
     secret_key_file: Path | None,
     insecure_cookies: bool,
     lang: str,
+    letters_dir: Path | None = None,
 ) -> tuple[object, WebSettings]:
     """The application ``serve`` runs, and its settings (checked: exit code 2 on error)."""
     if insecure_cookies and not _loopback(host):
@@ -54,6 +55,7 @@ def build(
         trusted_proxies=parse_networks(trusted_proxies, "--trusted-proxy"),
         secure_cookies=not insecure_cookies,
         lang=lang,
+        letters_dir=_letters_dir(letters_dir),
     )
     authenticator: Authenticator
     if proxy_auth:
@@ -90,3 +92,11 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _letters_dir(folder: Path | None) -> Path | None:
+    """``--letters-dir``: an existing folder (the letters hold passwords: it is never
+    created, choose where they go)."""
+    if folder is not None and not folder.is_dir():
+        raise InvalidValue("--letters-dir", str(folder), "expected an existing folder")
+    return folder
