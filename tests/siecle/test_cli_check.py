@@ -217,3 +217,19 @@ def test_json_keeps_the_family_name_beside_the_usage_name(
     assert names["13"] == ("BLANC", "ROUX")
     assert names["10"] == ("MARTIN", "MARTIN")
     assert {e["family_name"] for e in doc["students"]} >= {"MARTIN", "PETIT"}
+
+
+def test_summary_mode_is_the_full_reports_summary_without_the_people(
+    export: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", *map(str, export), "--at", AT]) == 0
+    full = capsys.readouterr().out
+    assert main(["check", *map(str, export), "--at", AT, "--summary"]) == 0
+    short = capsys.readouterr().out
+    assert "MARTIN" not in short  # no line per person
+    assert short.split("== Résumé ==")[1] == full.split("== Résumé ==")[1]
+    assert "  [warning] INVALID_BIRTH_DATE: 1" in short
+    doc = check_json(export, capsys, "--summary")
+    assert set(doc) == {"school", "checked_at", "summary", "findings_by_code"}
+    assert doc["summary"] == check_json(export, capsys)["summary"]
+    assert doc["findings_by_code"]["warning"]["INVALID_BIRTH_DATE"] == 1

@@ -69,6 +69,11 @@ def register(sub: Any) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="counts only: no line per person, the file problems counted per code",
+    )
+    parser.add_argument(
         "--uai",
         "--school",
         dest="uai",
@@ -98,11 +103,25 @@ def run(args: argparse.Namespace) -> int:
     with cli_names(), open_export(Plugins.installed(), args.files, args.uai, at) as reader:
         when = export_time(reader.school, args.files, args.exported_at)
         report = build_report(reader, at, when)
-    if args.json:
+    if args.json and args.summary:
+        document = {"school": _header(report), "checked_at": report.at.isoformat()}
+        document["summary"] = summary(report)
+        document["findings_by_code"] = _findings_by_code(report.findings)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    elif args.json:
         write_json(report, args.lang, sys.stdout)
     else:
-        sys.stdout.write(visible(render_text(report, args.lang)))
+        text = render_text(report, args.lang, summary_only=args.summary)
+        sys.stdout.write(visible(text))
     return 0
+
+
+def _findings_by_code(findings: Sequence[Finding]) -> dict[str, dict[str, int]]:
+    """``{severity: {code: count}}``, sorted."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in findings:
+        counts[f.severity.value][f.code] += 1
+    return {s: dict(sorted(c.items())) for s, c in sorted(counts.items())}
 
 
 # ---------------------------------------------------------------------- the report
@@ -436,8 +455,10 @@ def _exported(report: CheckReport, lang: str) -> str:
     return t["undated"]
 
 
-def render_text(report: CheckReport, lang: str = "fr") -> str:
-    """The human report: accounts grouped by class, then left students, findings, summary."""
+def render_text(report: CheckReport, lang: str = "fr", *, summary_only: bool = False) -> str:
+    """The human report: accounts grouped by class, then left students, findings,
+    summary; with ``summary_only``, the header, the findings counted per code and the
+    summary (a few lines whatever the school's size)."""
     t = _TEXT[lang]
     school = report.school
     out = [
@@ -455,6 +476,10 @@ def render_text(report: CheckReport, lang: str = "fr") -> str:
         out.append(t["export_time"] + report.export_time.describe(lang))
     if school.degree is Degree.FIRST:
         out.append(t["first_degree"])
+    if summary_only:
+        out += _findings_count_lines(report.findings, lang)
+        out += _summary_lines(summary(report), lang)
+        return "\n".join(out) + "\n"
     answers = {(a.profile.value, a.siecle_id): a for a in report.eligibilities}
     persons = {p.personne_id: p for p in report.responsables}
     by_student: dict[str, list[tuple[Responsable, Link]]] = defaultdict(list)
@@ -522,6 +547,15 @@ def _findings_lines(findings: Sequence[Finding], lang: str) -> list[str]:
             where += f":{f.line}"
         who = f" ({f.siecle_id})" if f.siecle_id else ""
         out.append(f"  {where} [{f.severity.value}] {f.code}{who}: {f.message}")
+    return out
+
+
+def _findings_count_lines(findings: Sequence[Finding], lang: str) -> list[str]:
+    if not findings:
+        return []
+    out = ["", "== " + _TEXT[lang]["findings"].format(count=len(findings)) + " =="]
+    for severity, codes in _findings_by_code(findings).items():
+        out.extend(f"  [{severity}] {code}: {count}" for code, count in codes.items())
     return out
 
 
