@@ -28,7 +28,7 @@ from .people import Eleve, Profile, Responsable
 from .routes import Route
 from .shown_times import on_time, shown_time
 from .states import AccountState
-from .values import Invalid
+from .values import Invalid, MobilePhone
 
 __all__ = ["Diagnosis", "Issue", "Problem", "Step", "diagnose"]
 
@@ -616,13 +616,17 @@ def _forgotten_issue(
     elig: Eligibility,
     ctx: EvaluationContext,
     account: Account | None,
+    mobile: bool = False,
 ) -> Issue:
     password = problem is Problem.FORGOTTEN_PASSWORD
     state = account.state if account is not None else None
     what_fr = "mot de passe oublié" if password else "identifiant oublié"
     what_en = "forgotten password" if password else "forgotten identifier"
     steps: list[Step] = []
-    if account is not None and account.route is Route.FRANCECONNECT and account.ever_activated:
+    franceconnect = (
+        account is not None and account.route is Route.FRANCECONNECT and account.ever_activated
+    )
+    if franceconnect:
         steps.append(
             Step(
                 "Le compte a été activé avec FranceConnect : la personne peut toujours se "
@@ -634,7 +638,23 @@ def _forgotten_issue(
                 unblocks_today=True,
             )
         )
-    if state in (AccountState.ACTIVATED, AccountState.PASSWORD_RESET):
+    activated = state in (AccountState.ACTIVATED, AccountState.PASSWORD_RESET)
+    if activated and franceconnect and password:
+        steps.append(
+            Step(
+                "Un compte FranceConnect n'a pas de mot de passe EduConnect : le mot de passe "
+                "oublié est celui du compte choisi sur FranceConnect (impots.gouv.fr, "
+                "ameli.fr, l'Identité Numérique La Poste…), à changer chez ce fournisseur.",
+                "A FranceConnect account has no EduConnect password: the forgotten password "
+                "is the one of the account chosen on FranceConnect (impots.gouv.fr, ameli.fr, "
+                "La Poste's digital identity…), to change with that provider.",
+                Actor.PERSON,
+            )
+        )
+        summary_fr = f"{what_fr.capitalize()} : compte activé avec FranceConnect."
+        summary_en = f"{what_en.capitalize()}: account activated with FranceConnect."
+    elif activated:
+        steps.extend(_self_service(password, mobile, account))
         steps.append(_IDENTITY_CHECK)
         if password:
             steps.append(
@@ -721,6 +741,50 @@ def _forgotten_issue(
     return Issue(problem, summary_fr, summary_en, tuple(steps))
 
 
+def _self_service(password: bool, mobile: bool, account: Account | None) -> list[Step]:
+    """The person's own recovery first (« Identifiant / mot de passe oublié » on the
+    sign-in page): a code by SMS to the mobile the school gave, or a link to the
+    e-mail confirmed at activation. Empty when neither is known."""
+    ways_fr = [
+        w
+        for w, known in (
+            ("par SMS au portable connu de l'établissement", mobile),
+            (
+                "par courriel à l'adresse confirmée à l'activation",
+                account is not None and account.email is not None,
+            ),
+        )
+        if known
+    ]
+    ways_en = [
+        w
+        for w, known in (
+            ("by SMS to the mobile the school holds", mobile),
+            (
+                "by email to the address confirmed at activation",
+                account is not None and account.email is not None,
+            ),
+        )
+        if known
+    ]
+    if not ways_fr:
+        return []
+    what_fr = "Mot de passe oublié" if password else "Identifiant oublié"
+    what_en = "Forgotten password" if password else "Forgotten identifier"
+    return [
+        Step(
+            f"D'abord, la personne utilise « {what_fr} » sur la page de connexion "
+            f"EduConnect : elle reçoit de quoi se reconnecter {' ou '.join(ways_fr)}. "
+            "Sinon (ni portable ni courriel à jour), l'établissement prend le relais :",
+            f'First, the person uses "{what_en}" on the EduConnect sign-in page: they '
+            f"receive what they need {' or '.join(ways_en)}. Otherwise (no mobile nor "
+            "email up to date), the school takes over:",
+            Actor.PERSON,
+            unblocks_today=True,
+        )
+    ]
+
+
 _IDENTITY_CHECK = Step(
     "Vérifier l'identité de la personne avant de lui communiquer quoi que ce soit.",
     "Check the person's identity before giving them anything.",
@@ -793,7 +857,8 @@ def diagnose(
         issues.append(_mobile_issue(elig, ctx, account, reported is Problem.MOBILE))
         issues.append(_email_issue(elig, ctx, account, reported is Problem.EMAIL))
     if reported in (Problem.FORGOTTEN_IDENTIFIER, Problem.FORGOTTEN_PASSWORD):
-        issues.append(_forgotten_issue(reported, elig, ctx, account))
+        mobile = isinstance(person.mobile, MobilePhone)
+        issues.append(_forgotten_issue(reported, elig, ctx, account, mobile))
     return Diagnosis(
         profile=elig.profile,
         siecle_id=elig.siecle_id,

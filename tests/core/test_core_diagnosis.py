@@ -201,6 +201,42 @@ def test_forgotten_password_of_an_activated_account() -> None:
     assert "nouveau mot de passe" in steps[2]
 
 
+def test_self_service_recovery_comes_first_when_its_data_are_known() -> None:
+    """« Mot de passe oublié » by SMS to the mobile the school gave (or by the e-mail
+    confirmed at activation) first; the school's reset is the fallback."""
+    account = activated(profile=Profile.RESPONSABLE)
+    result = diagnose(
+        parent(), CTX, children=kids(), account=account, reported=Problem.FORGOTTEN_PASSWORD
+    )
+    steps = texts(result, Problem.FORGOTTEN_PASSWORD)
+    assert steps[0].startswith("D'abord, la personne utilise « Mot de passe oublié »")
+    assert "par SMS" in steps[0]
+    assert result.issue(Problem.FORGOTTEN_PASSWORD).steps[0].actor is Actor.PERSON
+    assert steps[1].startswith("Vérifier l'identité")
+    assert "Réinitialiser le mot de passe" in steps[2]
+    without = diagnose(
+        parent(mobile=None),
+        CTX,
+        children=kids(),
+        account=account,
+        reported=Problem.FORGOTTEN_PASSWORD,
+    )
+    assert texts(without, Problem.FORGOTTEN_PASSWORD)[0].startswith("Vérifier l'identité")
+
+
+def test_no_password_reset_for_a_franceconnect_account() -> None:
+    account = Account.open(UAI, Profile.RESPONSABLE, "5301001").apply(
+        Event.ACTIVATE, NOW, route=Route.FRANCECONNECT
+    )
+    result = diagnose(
+        parent(), CTX, children=kids(), account=account, reported=Problem.FORGOTTEN_PASSWORD
+    )
+    steps = texts(result, Problem.FORGOTTEN_PASSWORD)
+    assert not [s for s in steps if "Réinitialiser" in s]
+    assert "n'a pas de mot de passe EduConnect" in steps[1]
+    assert "FranceConnect" in result.issue(Problem.FORGOTTEN_PASSWORD).summary_fr
+
+
 def test_forgotten_identifier_gives_it() -> None:
     result = diagnose(student(), CTX, account=activated(), reported=Problem.FORGOTTEN_IDENTIFIER)
     assert "lea.martin3" in texts(result, Problem.FORGOTTEN_IDENTIFIER)[-1]
