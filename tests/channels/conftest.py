@@ -76,10 +76,15 @@ class Mailbox:
         self.refuse: set[str] = set()
         self.drop: set[str] = set()
         self.logins: list[str] = []
+        #: once that many messages were accepted, every connection is closed (service lost)
+        self.down_after: int | None = None
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
     ) -> str:
+        if self.down_after is not None and len(self.messages) >= self.down_after:
+            server.transport.close()  # the connection is lost, and every new one too
+            return "421 4.3.0 service lost"
         if address in self.refuse:
             return "550 5.1.1 Adresse inconnue"
         envelope.rcpt_tos.append(address)
@@ -148,6 +153,11 @@ class Gateway:
         self.reject: set[str] = set()
         self.unavailable_once: set[str] = set()
         self.expected_auth: str | None = None
+        #: once that many messages were accepted, requests get no answer (connection lost)
+        self.down_after: int | None = None
+
+    def down(self) -> bool:
+        return self.down_after is not None and len(self.requests) >= self.down_after
 
     def answer(
         self, method: str, path: str, headers: dict[str, str], body: bytes
@@ -187,6 +197,9 @@ def sms_gateway() -> Iterator[HttpGateway]:
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
+            if gateway.down():
+                self.close_connection = True
+                return  # no answer: the connection closes under the client
             status, answer = gateway.answer(
                 self.command, self.path, dict(self.headers.items()), body
             )

@@ -20,7 +20,11 @@ from educonnect_core.channels import (
 )
 from educonnect_core.errors import InvalidValue
 from educonnect_core.plugins import Plugins
-from educonnect_core.testing.channel_contract import ChannelContract, sample_batch
+from educonnect_core.testing.channel_contract import (
+    ChannelContract,
+    ConnectionLoss,
+    sample_batch,
+)
 from educonnect_core.testing.fakes import FixedClock
 from educonnect_core.values import EmailAddress
 
@@ -57,6 +61,13 @@ class TestEmailContract(ChannelContract):
     @pytest.fixture
     def server_loggers(self) -> Sequence[str]:
         return ("mail.log",)  # aiosmtpd logs what it receives
+
+    @pytest.fixture
+    def connection_loss(self, smtp_server: SmtpServer) -> ConnectionLoss:
+        def cut(after: int) -> None:
+            smtp_server.mailbox.down_after = len(smtp_server.mailbox.messages) + after
+
+        return cut
 
 
 def test_french_plain_text_and_html_message(smtp_server: SmtpServer) -> None:

@@ -22,7 +22,7 @@ from educonnect_core.channels import (
 )
 from educonnect_core.errors import InvalidValue
 from educonnect_core.plugins import Plugins
-from educonnect_core.testing.channel_contract import ChannelContract, sample_batch
+from educonnect_core.testing.channel_contract import ChannelContract, ConnectionLoss, sample_batch
 from educonnect_core.testing.fakes import FixedClock
 from educonnect_core.values import MobilePhone
 
@@ -54,6 +54,13 @@ class TestSmsContract(ChannelContract):
     @pytest.fixture
     def received(self, sms_gateway: HttpGateway) -> Callable[[], list[str]]:
         return lambda: [json.loads(b)["text"] for b in sms_gateway.bodies()]
+
+    @pytest.fixture
+    def connection_loss(self, sms_gateway: HttpGateway) -> ConnectionLoss:
+        def cut(after: int) -> None:
+            sms_gateway.gateway.down_after = len(sms_gateway.gateway.requests) + after
+
+        return cut
 
 
 def test_json_payload_with_the_recall_text(sms_gateway: HttpGateway) -> None:

@@ -35,6 +35,15 @@ class TestOndeSource(SourceContract):
         return (9, 11, 12)
 
     @pytest.fixture
+    def carries_export_time(self) -> bool:
+        return False  # ONDE extractions say nothing of when they were made
+
+    @pytest.fixture
+    def invalid_field_paths(self, tmp_path: Path) -> list[Path]:
+        rows = [[c.replace("04/03/2019", "31/02/2019") for c in row] for row in ELEVES]
+        return pair(tmp_path / "bad", eleves=rows)
+
+    @pytest.fixture
     def foreign_paths(self, tmp_path: Path) -> list[Path]:
         siecle = tmp_path / "ElevesSansAdresses.xml"
         siecle.write_bytes(SIECLE_LIKE)

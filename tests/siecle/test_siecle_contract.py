@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,17 @@ class TestSiecleSource(SourceContract):
     @pytest.fixture
     def expected_counts(self) -> tuple[int, int, int]:
         return (2, 3, 4)
+
+    @pytest.fixture
+    def invalid_field_paths(self, write: Writer, tmp_path: Path) -> list[Path]:
+        (tmp_path / "bad").mkdir()
+        eleves, responsables = simple_export()
+        eleves = re.sub(r"<DATE_NAISS>[^<]*<", "<DATE_NAISS>31/02/2013<", eleves, count=1)
+        responsables = responsables.replace("J.Simek@Example.ORG", "J.Simek@")
+        return [
+            write("bad/ElevesSansAdresses.xml", eleves),
+            write("bad/ResponsablesAvecAdresses.xml", responsables),
+        ]
 
     @pytest.fixture
     def foreign_paths(self, tmp_path: Path) -> list[Path]:

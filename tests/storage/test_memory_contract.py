@@ -12,6 +12,8 @@ from educonnect_core.testing.storage_contract import StorageContract
 
 
 class TestMemoryStore(StorageContract):
+    durable = False  # every memory:// store is new: nothing outlives the process
+
     @pytest.fixture
     def store(self) -> Iterator[Store]:
         store = MemoryStore()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from educonnect_core.storage import Store
-from educonnect_core.testing.storage_contract import StorageContract
+from educonnect_core.testing.storage_contract import Reopen, StorageContract
 
 pytestmark = pytest.mark.postgres
 
@@ -20,3 +20,13 @@ class TestPostgresStore(StorageContract):
         store = PostgresStore(postgres_url)
         yield store
         store.close()
+
+    @pytest.fixture
+    def reopen(self) -> Reopen:
+        from educonnect_adapters.postgres import PostgresStore
+
+        def reopen(store: Store) -> Store:
+            store.close()
+            return PostgresStore.open(store.url)
+
+        return reopen

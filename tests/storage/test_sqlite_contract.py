@@ -9,7 +9,7 @@ import pytest
 
 from educonnect_adapters.sqlite import SqliteStore
 from educonnect_core.storage import Store
-from educonnect_core.testing.storage_contract import StorageContract
+from educonnect_core.testing.storage_contract import Reopen, StorageContract
 
 
 class TestSqliteStore(StorageContract):
@@ -18,3 +18,11 @@ class TestSqliteStore(StorageContract):
         store = SqliteStore(tmp_path / "store.db")
         yield store
         store.close()
+
+    @pytest.fixture
+    def reopen(self) -> Reopen:
+        def reopen(store: Store) -> Store:
+            store.close()
+            return SqliteStore.open(store.url)
+
+        return reopen

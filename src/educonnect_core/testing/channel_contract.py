@@ -16,9 +16,12 @@ that need it are skipped): ``undeliverable`` — a notification your channel
 will fail (a recipient your test server refuses…); ``received`` — a callable
 returning the texts your test recipient side received so far;
 ``server_loggers`` — names of your test server's loggers, left out of the
-check that no password is logged. ``batch`` — the
-notifications delivered by the tests (default: :func:`sample_batch` for the
-channel's medium).
+check that no password is logged; ``connection_loss`` — a callable ``cut(n)``
+after which the channel's connection is lost once ``n`` notifications of the
+next batch went through (your test server closes every connection, the gateway
+stops answering…), to check that what could not go is reported as a failure,
+never as delivered. ``batch`` — the notifications delivered by the tests
+(default: :func:`sample_batch` for the channel's medium).
 """
 
 from __future__ import annotations
@@ -44,9 +47,11 @@ from educonnect_core.values import EmailAddress, MobilePhone, PersonName, Uai
 
 from .fakes import FixedClock
 
-__all__ = ["ChannelContract", "SpyChannel", "sample_batch"]
+__all__ = ["ChannelContract", "ConnectionLoss", "SpyChannel", "sample_batch"]
 
 Received = Callable[[], Sequence[str]]
+#: ``cut(n)``: the connection is lost once ``n`` notifications of the next batch went through
+ConnectionLoss = Callable[[int], None]
 
 _UAI = Uai.parse("0990007V")
 _DAY = dt.date(2026, 1, 12)
@@ -136,6 +141,10 @@ class ChannelContract:
         return None
 
     @pytest.fixture
+    def connection_loss(self) -> ConnectionLoss | None:
+        return None
+
+    @pytest.fixture
     def server_loggers(self) -> Sequence[str]:
         """Loggers of your test server, which may log what it receives."""
         return ()
@@ -211,6 +220,31 @@ class ChannelContract:
         assert not failed.delivered
         assert failed.reason
         assert all(r.delivered for r in reports if r is not failed), reports
+
+    def test_a_connection_lost_mid_batch_is_reported_as_failures(
+        self,
+        channel: Channel,
+        batch: list[Notification],
+        connection_loss: ConnectionLoss | None,
+        received: Received | None,
+    ) -> None:
+        if connection_loss is None:
+            pytest.skip("no `connection_loss` fixture: a lost connection is not exercised")
+        connection_loss(1)
+        result = deliver_batch(channel, batch, clock=_clock())
+        reports = list(result.reports)
+        assert [r.account_id for r in reports] == [n.account_id for n in batch]
+        assert reports[0].delivered, f"sent before the connection was lost: {reports[0]}"
+        after = reports[1:]
+        assert not any(r.delivered for r in after), f"reported delivered after the loss: {after}"
+        assert all(r.reason for r in after), "say why each one failed"
+        assert [n.account_id for n in result.pending] == [r.account_id for r in after]
+        assert not result.complete
+        if received is not None:
+            texts = list(received())
+            for notification, report in zip(batch, reports, strict=True):
+                got = any(notification.identifier in t for t in texts)
+                assert got == report.delivered, f"{notification.account_id}: {report}"
 
     def test_deliver_batch_records_every_attempt(
         self, channel: Channel, batch: list[Notification]

@@ -21,9 +21,13 @@ contract knowing your format::
 
 Optional fixtures: ``source_options`` (default ``ReadOptions()``; give the UAI
 when your files carry none), ``foreign_paths`` (default :func:`foreign_files`:
-files of no known kind; add other adapters' files) and ``expected_counts``
+files of no known kind; add other adapters' files), ``expected_counts``
 (``(eleves, responsables, links)`` for the valid export; default ``None``: not
-checked).
+checked), ``invalid_field_paths`` (an export where some fields cannot be read:
+a bad birth date, email or mobile…; default ``None``: only the valid export's
+invalid fields are checked) and ``carries_export_time`` (default ``True``: the
+export says when it was made, and ``School.exported_at`` must give it, aware;
+``False`` for a format that carries none: ``exported_at`` must then be ``None``).
 """
 
 from __future__ import annotations
@@ -43,9 +47,16 @@ from educonnect_core.people import Eleve, Link, Responsable, School
 from educonnect_core.plugins import Plugins
 from educonnect_core.ports import ExportReader
 from educonnect_core.sources import ReadOptions
-from educonnect_core.values import Uai
+from educonnect_core.values import Invalid, Uai
 
-__all__ = ["Malformed", "ReadResult", "SourceContract", "foreign_files", "read_all"]
+__all__ = [
+    "Malformed",
+    "ReadResult",
+    "SourceContract",
+    "foreign_files",
+    "invalid_fields",
+    "read_all",
+]
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 
@@ -75,6 +86,19 @@ def read_all(reader: ExportReader) -> ReadResult:
     responsables = list(reader.responsables())
     links = list(reader.links())
     return ReadResult(reader.school, eleves, responsables, links, list(reader.findings))
+
+
+def invalid_fields(result: ReadResult) -> list[tuple[str, str, Invalid]]:
+    """``(record id, attribute, value)`` of every field of the records that is :class:`Invalid`."""
+    found: list[tuple[str, str, Invalid]] = []
+    records: list[tuple[str, Eleve | Responsable]] = [(e.eleve_id, e) for e in result.eleves]
+    records += [(r.personne_id, r) for r in result.responsables]
+    for key, record in records:
+        for field in attrs.fields(type(record)):
+            value = getattr(record, field.name)
+            values = value if isinstance(value, tuple | list | frozenset) else (value,)
+            found += [(key, field.name, v) for v in values if isinstance(v, Invalid)]
+    return found
 
 
 def _open_and_read(plugins: Plugins, paths: Sequence[Path], options: ReadOptions) -> ReadResult:
@@ -123,6 +147,14 @@ class SourceContract:
     @pytest.fixture
     def expected_counts(self) -> tuple[int, int, int] | None:
         return None
+
+    @pytest.fixture
+    def invalid_field_paths(self) -> Sequence[Path] | None:
+        return None
+
+    @pytest.fixture
+    def carries_export_time(self) -> bool:
+        return True
 
     # -- helpers ----------------------------------------------------------------
 
@@ -233,6 +265,40 @@ class SourceContract:
                 assert any(p.name in finding.file for p in valid_paths), finding.file
             if finding.line is not None:
                 assert finding.line >= 1
+
+    def test_each_invalid_field_yields_a_finding(
+        self,
+        source_plugins: Plugins,
+        valid_result: ReadResult,
+        invalid_field_paths: Sequence[Path] | None,
+        source_options: ReadOptions,
+    ) -> None:
+        results = [valid_result]
+        if invalid_field_paths is not None:
+            results.append(_open_and_read(source_plugins, invalid_field_paths, source_options))
+        seen = 0
+        for result in results:
+            for key, name, value in invalid_fields(result):
+                seen += 1
+                assert any(f.siecle_id == key and f.code == value.code for f in result.findings), (
+                    f"{key} {name}: {value.code} ({value.raw!r}) has no finding with that code "
+                    "naming the record (siecle_id)"
+                )
+        if invalid_field_paths is not None:
+            assert seen, "invalid_field_paths gave no field the adapter could not read (Invalid)"
+
+    def test_export_time_is_set_or_explicitly_absent(
+        self, valid_result: ReadResult, carries_export_time: bool
+    ) -> None:
+        at = valid_result.school.exported_at
+        if not carries_export_time:
+            assert at is None, "carries_export_time is False, yet School.exported_at is set"
+            return
+        assert at is not None, (
+            "School.exported_at is missing: give the export time the files carry "
+            "(or declare carries_export_time False for a format that carries none)"
+        )
+        assert at.utcoffset() is not None, "School.exported_at must be aware"
 
     def test_counts(
         self, valid_result: ReadResult, expected_counts: tuple[int, int, int] | None

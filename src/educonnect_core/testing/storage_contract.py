@@ -1,7 +1,10 @@
 """The storage contract: pytest classes every storage adapter must pass.
 
 An adapter author subclasses :class:`StorageContract` in a test module and
-provides one fixture, ``store``: a fresh, empty, open store (closed afterwards)::
+provides two fixtures: ``store``, a fresh, empty, open store (closed afterwards),
+and ``reopen``, which closes a store and opens the same one again, as another
+process would (a store that lives in one process's memory sets ``durable = False``
+instead)::
 
     import pytest
     from educonnect_core.testing.storage_contract import StorageContract
@@ -13,11 +16,19 @@ provides one fixture, ``store``: a fresh, empty, open store (closed afterwards):
             yield store
             store.close()
 
+        @pytest.fixture
+        def reopen(self):
+            def reopen(store):
+                store.close()
+                return MyStore.open(store.url)
+            return reopen
+
 The suite covers round-trips of every domain object (with Hypothesis), the
 queries and statistics against the reference semantics of
 :meth:`~educonnect_core.storage.AccountQuery.matches`, rollback, atomicity,
-stale versions, identifier uniqueness and concurrent writers (two units of
-work, two threads).
+stale versions, identifier uniqueness, concurrent writers (two units of
+work, two threads) and durability: what was committed is there after reopening,
+with its versions, identifiers and log ids; what was not is not.
 """
 
 from __future__ import annotations
@@ -26,7 +37,7 @@ import datetime as dt
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
@@ -93,7 +104,10 @@ from educonnect_core.values import (
     Uai,
 )
 
-__all__ = ["StorageContract", "SyntheticExport", "reference_statistics"]
+__all__ = ["Reopen", "StorageContract", "SyntheticExport", "reference_statistics"]
+
+#: closes a store and opens the same one again (a new object, as another process would)
+Reopen = Callable[[Store], Store]
 
 
 def reference_statistics(
@@ -134,6 +148,7 @@ UAI: Final = Uai("0990007V")
 OTHER_UAI: Final = Uai("0990008W")
 AT: Final = dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC)
 _ZOE: Final = "E-0990007V-1"
+_NOT_DURABLE: Final = "durable = False: the store lives in one process's memory"
 
 
 def _unique(prefix: str = "") -> str:
@@ -175,9 +190,29 @@ def _delegation(
 class StorageContract:
     """Every storage backend must pass these tests: subclass and provide ``store``."""
 
+    #: ``False`` for a store that lives in one process's memory: nothing outlives it,
+    #: and the durability tests are skipped (said so in the report)
+    durable: bool = True
+
     @pytest.fixture
     def store(self) -> Iterator[Store]:  # pragma: no cover - overridden
         raise NotImplementedError("provide a `store` fixture: a fresh, empty, open store")
+
+    @pytest.fixture
+    def reopen(self) -> Reopen:  # pragma: no cover - overridden
+        if not self.durable:
+            pytest.skip(_NOT_DURABLE)
+        raise NotImplementedError(
+            "provide a `reopen` fixture: close the store and open the same one again "
+            "(or set `durable = False` for a store that lives in memory)"
+        )
+
+    def _reopened(self, store: Store, reopen: Reopen) -> Store:
+        if not self.durable:
+            pytest.skip(_NOT_DURABLE)
+        again = reopen(store)
+        assert again is not store, "reopen must open the store again, as another process would"
+        return again
 
     # ----------------------------------------------------------------- round-trips
 
@@ -440,6 +475,66 @@ class StorageContract:
         with pytest.raises(StorageError):
             store.unit_of_work()  # closed: no unit of work opens
         store.close()  # closing twice does nothing
+
+    # ----------------------------------------------------------------- durability
+
+    def test_what_was_committed_is_there_after_reopening(
+        self, store: Store, reopen: Reopen
+    ) -> None:
+        eleve = _eleve("1", "DUPRÉ", "Zoé")
+        responsable = Responsable(personne_id="P1", name=PersonName("DUPRÉ", "Léa"))
+        link = Link("1", "P1", ResponsibilityLevel.LEGAL, "10")
+        account = _account("1", identifier="zoe.dupre")
+        routes = {Route.PROVISIONAL_PAPER: frozenset[BlockerCode]()}
+        snapshot = EligibilitySnapshot(account.account_id, routes, ("6A",), search_key(eleve.name))
+        delivery = DeliveryRecord(account.account_id, "paper", AT, True)
+        delegation = _delegation("D-1", "prof-1", AT)
+        with store.unit_of_work() as uow:
+            uow.people.upsert_school(_school())
+            uow.people.upsert_eleves(UAI, [eleve])
+            uow.people.upsert_responsables(UAI, [responsable])
+            uow.people.upsert_links(UAI, [link])
+            stored = uow.accounts.add(account)
+            uow.eligibility.put(snapshot)
+            event = uow.audit.append(_event(account.account_id))
+            uow.deliveries.append(delivery)
+            uow.delegations.put(delegation)
+            uow.commit()
+        with store.unit_of_work() as uow:  # never committed: must not come back
+            uow.accounts.add(_account("2", identifier="lea.martin"))
+        with self._reopened(store, reopen) as again, again.unit_of_work() as uow:
+            lost = "lost when the store was reopened"
+            assert uow.people.schools() == [_school()], f"the school was {lost}"
+            assert list(uow.people.eleves(UAI)) == [eleve], f"the student was {lost}"
+            assert uow.people.get_responsable(UAI, "P1") == responsable, lost
+            assert uow.people.links_of_eleve(UAI, "1") == [link], f"the link was {lost}"
+            assert uow.accounts.find(UAI, Profile.ELEVE, "1") == stored, f"the account was {lost}"
+            assert uow.accounts.get(stored.account_id).version == stored.version
+            assert uow.eligibility.get(account.account_id) == snapshot, lost
+            assert uow.audit.by_account(account.account_id) == [event], lost
+            assert uow.deliveries.by_account(account.account_id) == [delivery], lost
+            assert uow.delegations.get("D-1") == delegation, lost
+            assert uow.accounts.find(UAI, Profile.ELEVE, "2") is None, "uncommitted, yet kept"
+
+    def test_versions_identifiers_and_ids_hold_after_reopening(
+        self, store: Store, reopen: Reopen
+    ) -> None:
+        with store.unit_of_work() as uow:
+            v1 = uow.accounts.add(_account(identifier="zoe.dupre"))
+            v2 = uow.accounts.update(attrs.evolve(v1, state=AccountState.NOTIFIED))
+            first = uow.audit.append(_event(v1.account_id))
+            uow.commit()
+        with self._reopened(store, reopen) as again:
+            with pytest.raises(ConcurrentModification):
+                _update_and_commit(again, attrs.evolve(v1, state=AccountState.DEACTIVATED))
+            with again.unit_of_work() as uow:
+                v3 = uow.accounts.update(attrs.evolve(v2, state=AccountState.DEACTIVATED))
+                second = uow.audit.append(_event(v1.account_id))
+                uow.commit()
+            assert v3.version == 3
+            assert second.event_id != first.event_id, "an audit event id was given again"
+            with again.unit_of_work() as uow, pytest.raises(IdentifierTaken):
+                uow.accounts.add(_account(identifier="zoe.dupre"))
 
     # ----------------------------------------------------------------- transactions
 
