@@ -126,9 +126,11 @@ def test_serve_refuses_bad_options_with_exit_code_2(
 
 
 def test_serve_shares_a_letters_folder_between_processes(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
     from educonnect_adapters.web import standalone
 
-    _, settings = standalone.build(
+    app, settings = standalone.build(
         f"sqlite:///{tmp_path / 'x.db'}",
         host="127.0.0.1",
         staff_file=None,
@@ -141,3 +143,5 @@ def test_serve_shares_a_letters_folder_between_processes(tmp_path: Path) -> None
         letters_dir=tmp_path,
     )
     assert settings.letters_dir == tmp_path
+    with TestClient(app):  # type: ignore[arg-type]  # its lifespan closes the store it opened
+        pass

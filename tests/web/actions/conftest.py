@@ -3,6 +3,7 @@ filled by the CLI's import (actions change it), letters in a folder of its own."
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +34,11 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store(pristine: Path, tmp_path: Path) -> Iterator[Store]:
     """A copy of the pristine store for this test alone."""
     copy = tmp_path / "educonnect.db"
-    with sqlite3.connect(pristine) as source, sqlite3.connect(copy) as target:
+    # closing(): a sqlite3 connection's own ``with`` commits but does not close it
+    with (
+        contextlib.closing(sqlite3.connect(pristine)) as source,
+        contextlib.closing(sqlite3.connect(copy)) as target,
+    ):
         source.backup(target)
     opened = Plugins.installed().open_store(f"sqlite:///{copy}")
     yield opened
