@@ -24,6 +24,7 @@ __all__ = [
     "ACTION_EVENTS",
     "IDENTITY_PROVIDER_ACTIONS",
     "STAFF_ACTIONS",
+    "STAFF_ACTION_ORDER",
     "Action",
     "Decision",
     "Outcome",
@@ -63,17 +64,17 @@ _LABELS_FR: Final = {
     Action.RECORD_SIGN_IN: "enregistrer une connexion observée",
 }
 
-#: Actions school staff may perform (and a DELEG-CE delegation may grant).
-STAFF_ACTIONS: Final[frozenset[Action]] = frozenset(
-    {
-        Action.NOTIFY,
-        Action.RESEND_NOTIFICATION,
-        Action.RESET_PASSWORD,
-        Action.RECALL_IDENTIFIER,
-        Action.DEACTIVATE,
-        Action.REACTIVATE,
-    }
+#: Actions school staff may perform (and a DELEG-CE delegation may grant), in the
+#: order they are offered (the web account page).
+STAFF_ACTION_ORDER: Final[tuple[Action, ...]] = (
+    Action.NOTIFY,
+    Action.RESEND_NOTIFICATION,
+    Action.RESET_PASSWORD,
+    Action.RECALL_IDENTIFIER,
+    Action.DEACTIVATE,
+    Action.REACTIVATE,
 )
+STAFF_ACTIONS: Final[frozenset[Action]] = frozenset(STAFF_ACTION_ORDER)
 #: Actions only the identity provider reports.
 IDENTITY_PROVIDER_ACTIONS: Final[frozenset[Action]] = frozenset(
     {Action.RECORD_ACTIVATION, Action.RECORD_PASSWORD_CHANGED, Action.RECORD_SIGN_IN}

@@ -26,7 +26,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from educonnect_adapters.system import SecretsRandom
 from educonnect_core.accounts import Account
-from educonnect_core.actions import Action, Outcome, decide
+from educonnect_core.actions import STAFF_ACTION_ORDER, Action, Outcome, decide
 from educonnect_core.errors import (
     ConcurrentModification,
     EduconnectError,
@@ -56,15 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ORDER", "ActionPages"]
 
-#: The staff actions, in the order the account page offers them.
-ORDER: Final = (
-    Action.NOTIFY,
-    Action.RESEND_NOTIFICATION,
-    Action.RESET_PASSWORD,
-    Action.RECALL_IDENTIFIER,
-    Action.DEACTIVATE,
-    Action.REACTIVATE,
-)
+#: The staff actions, in the order the account page offers them (the core's).
+ORDER: Final = STAFF_ACTION_ORDER
 _BY_NAME: Final = {a.value: a for a in ORDER}
 #: the reason code given by a person: short
 _MAX_REASON: Final = 60
